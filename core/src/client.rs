@@ -1,0 +1,405 @@
+//! The async client: L1 lookups, single-flight fetches, retries, stale-if-error, batches.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use futures_util::stream::{self, StreamExt};
+use parking_lot::Mutex;
+
+use crate::cache::{Cache, CacheKey, CachedValue, KeyRef};
+use crate::config::{ClientBuilder, Config};
+use crate::error::{Error, Result, Retry};
+use crate::protocol;
+use crate::retry;
+use crate::transport;
+use crate::types::{Parameter, ParameterRequest, ReadOptions, Secret, SecretRequest, Stats};
+
+/// At most this many requests of one batch are in flight at once.
+pub const BATCH_CONCURRENCY: usize = 8;
+
+type Flight = Shared<BoxFuture<'static, Result<CachedValue>>>;
+
+/// Reads parameters and secrets through the extension, with an in-process cache.
+///
+/// Cheap to clone; clones share the cache, the connection pool and the counters.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    cache: Cache,
+    flights: Mutex<Flights>,
+    counters: Counters,
+}
+
+/// State that does not survive `fork()`: the connection pool belongs to the parent's runtime
+/// and the requests in flight will never finish in the child.
+struct Flights {
+    pid: u32,
+    http: reqwest::Client,
+    in_flight: HashMap<CacheKey, Flight>,
+}
+
+#[derive(Default)]
+struct Counters {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    stale_served: AtomicU64,
+    coalesced: AtomicU64,
+    requests: AtomicU64,
+    retries: AtomicU64,
+    errors: AtomicU64,
+    evictions: AtomicU64,
+}
+
+fn bump(c: &AtomicU64) {
+    c.fetch_add(1, Relaxed);
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .field("cached_entries", &self.inner.cache.len())
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Resolves the configuration and builds the client.
+    pub fn build(&self) -> Result<Client> {
+        Client::from_config(self.build_config()?)
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment alone.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::new().build()
+    }
+
+    pub fn from_config(config: Config) -> Result<Client> {
+        let http = transport::build_http(&config)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                cache: Cache::new(config.cache_size),
+                flights: Mutex::new(Flights {
+                    pid: std::process::id(),
+                    http,
+                    in_flight: HashMap::new(),
+                }),
+                counters: Counters::default(),
+                config,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    fn max_age(&self, key: KeyRef<'_>, opts: ReadOptions) -> Duration {
+        opts.max_age.unwrap_or(match key {
+            KeyRef::Parameter(_) => self.inner.config.parameter_ttl,
+            KeyRef::Secret(_) => self.inner.config.secret_ttl,
+        })
+    }
+
+    fn lookup(&self, key: KeyRef<'_>, opts: ReadOptions) -> Option<CachedValue> {
+        if opts.force_fetch {
+            return None;
+        }
+        let v = self.inner.cache.get(key, self.max_age(key, opts))?;
+        bump(&self.inner.counters.hits);
+        Some(v)
+    }
+
+    /// The cached parameter, when a fresh one is there: synchronous, for bindings that want
+    /// to answer a hit without entering any runtime.
+    #[inline]
+    pub fn cached_parameter(
+        &self,
+        req: &ParameterRequest<'_>,
+        opts: ReadOptions,
+    ) -> Option<Arc<Parameter>> {
+        match self.lookup(KeyRef::Parameter(*req), opts)? {
+            CachedValue::Parameter(p) => Some(p),
+            CachedValue::Secret(_) => None,
+        }
+    }
+
+    /// The cached secret, when a fresh one is there (see [`cached_parameter`](Self::cached_parameter)).
+    #[inline]
+    pub fn cached_secret(&self, req: &SecretRequest<'_>, opts: ReadOptions) -> Option<Arc<Secret>> {
+        match self.lookup(KeyRef::Secret(*req), opts)? {
+            CachedValue::Secret(s) => Some(s),
+            CachedValue::Parameter(_) => None,
+        }
+    }
+
+    /// Reads a parameter: from the cache when fresh, else from the extension.
+    pub async fn get_parameter(
+        &self,
+        req: &ParameterRequest<'_>,
+        opts: ReadOptions,
+    ) -> Result<Arc<Parameter>> {
+        if let Some(p) = self.cached_parameter(req, opts) {
+            return Ok(p);
+        }
+        if let Err(e) = protocol::validate_parameter(req) {
+            bump(&self.inner.counters.errors);
+            return Err(e);
+        }
+        match self.fetch(KeyRef::Parameter(*req), opts).await? {
+            CachedValue::Parameter(p) => Ok(p),
+            CachedValue::Secret(_) => {
+                Err(Error::internal("a secret was cached under a parameter key"))
+            }
+        }
+    }
+
+    /// Reads a secret: from the cache when fresh, else from the extension.
+    pub async fn get_secret(
+        &self,
+        req: &SecretRequest<'_>,
+        opts: ReadOptions,
+    ) -> Result<Arc<Secret>> {
+        if let Some(s) = self.cached_secret(req, opts) {
+            return Ok(s);
+        }
+        if let Err(e) = protocol::validate_secret(req) {
+            bump(&self.inner.counters.errors);
+            return Err(e);
+        }
+        match self.fetch(KeyRef::Secret(*req), opts).await? {
+            CachedValue::Secret(s) => Ok(s),
+            CachedValue::Parameter(_) => {
+                Err(Error::internal("a parameter was cached under a secret key"))
+            }
+        }
+    }
+
+    /// Reads many parameters, at most [`BATCH_CONCURRENCY`] requests at once, one result per
+    /// request in the same order: one failure does not hide the others.
+    pub async fn get_parameters(
+        &self,
+        reqs: &[ParameterRequest<'_>],
+        opts: ReadOptions,
+    ) -> Vec<Result<Arc<Parameter>>> {
+        stream::iter(reqs.iter().map(|r| self.get_parameter(r, opts)))
+            .buffered(BATCH_CONCURRENCY)
+            .collect()
+            .await
+    }
+
+    /// Reads many secrets (see [`get_parameters`](Self::get_parameters)).
+    pub async fn get_secrets(
+        &self,
+        reqs: &[SecretRequest<'_>],
+        opts: ReadOptions,
+    ) -> Vec<Result<Arc<Secret>>> {
+        stream::iter(reqs.iter().map(|r| self.get_secret(r, opts)))
+            .buffered(BATCH_CONCURRENCY)
+            .collect()
+            .await
+    }
+
+    /// Drops every cached entry of this parameter (all versions, labels, decrypt flags).
+    pub fn invalidate_parameter(&self, name: &str) -> usize {
+        self.inner.cache.invalidate(true, name)
+    }
+
+    /// Drops every cached entry of this secret (all version ids and stages).
+    pub fn invalidate_secret(&self, secret_id: &str) -> usize {
+        self.inner.cache.invalidate(false, secret_id)
+    }
+
+    /// Empties the cache (the counters are kept).
+    pub fn clear_cache(&self) {
+        self.inner.cache.clear();
+    }
+
+    pub fn stats(&self) -> Stats {
+        let c = &self.inner.counters;
+        Stats {
+            hits: c.hits.load(Relaxed),
+            misses: c.misses.load(Relaxed),
+            stale_served: c.stale_served.load(Relaxed),
+            coalesced: c.coalesced.load(Relaxed),
+            requests: c.requests.load(Relaxed),
+            retries: c.retries.load(Relaxed),
+            errors: c.errors.load(Relaxed),
+            evictions: c.evictions.load(Relaxed),
+        }
+    }
+
+    /// A miss: join the request in flight for this key, or start one.
+    async fn fetch(&self, key: KeyRef<'_>, opts: ReadOptions) -> Result<CachedValue> {
+        let flight = {
+            let mut flights = self.inner.flights.lock();
+            self.inner.adopt_process(&mut flights)?;
+            let owned = CacheKey::from(key);
+            match flights.in_flight.get(&owned) {
+                Some(f) => {
+                    bump(&self.inner.counters.coalesced);
+                    f.clone()
+                }
+                None => {
+                    // A flight may have landed between our lookup and this lock.
+                    if let Some(v) = self.lookup(key, opts) {
+                        return Ok(v);
+                    }
+                    let f = Inner::fly(self.inner.clone(), flights.http.clone(), owned.clone())
+                        .boxed()
+                        .shared();
+                    flights.in_flight.insert(owned, f.clone());
+                    f
+                }
+            }
+        };
+        bump(&self.inner.counters.misses);
+        let result = flight.await;
+        if result.is_err() {
+            bump(&self.inner.counters.errors);
+        }
+        result
+    }
+}
+
+impl Inner {
+    /// After `fork()` the child starts with a fresh pool and nothing in flight; the cached
+    /// values stay valid.
+    fn adopt_process(&self, flights: &mut Flights) -> Result<()> {
+        let pid = std::process::id();
+        if flights.pid != pid {
+            let http = transport::build_http(&self.config)?;
+            let old = std::mem::replace(&mut flights.http, http);
+            // Its connections belong to the parent's runtime; dropping them here could block.
+            std::mem::forget(old);
+            std::mem::forget(std::mem::take(&mut flights.in_flight));
+            flights.pid = pid;
+        }
+        Ok(())
+    }
+
+    fn ttl(&self, key: &CacheKey) -> Duration {
+        match key {
+            CacheKey::Parameter { .. } => self.config.parameter_ttl,
+            CacheKey::Secret { .. } => self.config.secret_ttl,
+        }
+    }
+
+    /// One single-flight fetch: request (with retries), store, or fall back to a stale value.
+    async fn fly(inner: Arc<Inner>, http: reqwest::Client, key: CacheKey) -> Result<CachedValue> {
+        let result = inner.request(&http, &key).await;
+        let ttl = inner.ttl(&key);
+        let window = inner.config.stale_if_error;
+        let out = match result {
+            Ok(v) => {
+                if !(ttl.is_zero() && window.is_zero())
+                    && inner.cache.insert(key.clone(), v.clone())
+                {
+                    bump(&inner.counters.evictions);
+                }
+                Ok(v)
+            }
+            Err(e) if e.code().is_transient() && !window.is_zero() => {
+                match inner.cache.get(key.as_ref(), ttl + window) {
+                    Some(stale) => {
+                        log::debug!(
+                            "paramsecrets: serving a stale value after a {} error",
+                            e.code()
+                        );
+                        bump(&inner.counters.stale_served);
+                        Ok(stale)
+                    }
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        inner.flights.lock().in_flight.remove(&key);
+        out
+    }
+
+    /// Sends the request, retrying as DESIGN §3 says.
+    async fn request(&self, http: &reqwest::Client, key: &CacheKey) -> Result<CachedValue> {
+        let req = key.as_ref();
+        let (path, subject) = match req {
+            KeyRef::Parameter(p) => (
+                protocol::parameter_path(&p),
+                format!("parameter {:?}", p.name),
+            ),
+            KeyRef::Secret(s) => (
+                protocol::secret_path(&s),
+                format!("secret {:?}", s.secret_id),
+            ),
+        };
+        let url = format!("{}{}", self.config.base_url, path);
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        let mut transient_retries: u32 = 0;
+        loop {
+            attempt += 1;
+            bump(&self.counters.requests);
+            let err = match self.attempt(http, &url, req, &subject).await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let wait = retry::jittered(attempt);
+            let again = match err.retry() {
+                Retry::Never => false,
+                Retry::StartUp => started.elapsed() + wait < self.config.ready_timeout,
+                Retry::Transient => transient_retries < retry::MAX_TRANSIENT_RETRIES,
+            };
+            log::debug!(
+                "paramsecrets: {subject} attempt {attempt} failed: {}{}",
+                err.code(),
+                if again { ", retrying" } else { "" }
+            );
+            if !again {
+                return Err(err.with_attempts(attempt));
+            }
+            if err.retry() == Retry::Transient {
+                transient_retries += 1;
+            }
+            bump(&self.counters.retries);
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        url: &str,
+        req: KeyRef<'_>,
+        subject: &str,
+    ) -> Result<CachedValue> {
+        let answer = transport::get(http, url, self.config.timeout, subject).await?;
+        if answer.status != 200 {
+            return Err(protocol::classify(
+                answer.status,
+                answer.errortype.as_deref(),
+                &answer.body,
+                subject,
+            ));
+        }
+        let parsed = match req {
+            KeyRef::Parameter(p) => protocol::parse_parameter(&answer.body, &p)
+                .map(|p| CachedValue::Parameter(Arc::new(p))),
+            KeyRef::Secret(s) => {
+                protocol::parse_secret(&answer.body, &s).map(|s| CachedValue::Secret(Arc::new(s)))
+            }
+        };
+        parsed.map_err(|e| e.with_status(200))
+    }
+}

@@ -1,0 +1,678 @@
+//! The extension's wire protocol (DESIGN §2, reference/extension-protocol.md): request paths,
+//! tolerant parsing of both dialects' bodies, and classification of every answer into an
+//! [`ErrorCode`]. Pure functions: no I/O, so every rule here is unit-tested.
+
+use base64::Engine as _;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Map, Value};
+use zeroize::Zeroize;
+
+use crate::config::MAX_NAME_BYTES;
+use crate::error::{Error, ErrorCode, Result, Retry};
+use crate::types::{
+    Parameter, ParameterRequest, ParameterType, Secret, SecretRequest, SecretValue, Selector,
+    Sensitive, Timestamp,
+};
+
+pub const PARAMETER_PATH: &str = "/systemsmanager/parameters/get";
+pub const SECRET_PATH: &str = "/secretsmanager/get";
+
+/// `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` is escaped, so `+`,
+/// `/`, `:`, `=`, `&`, `%` and spaces survive any server's query decoder.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+fn push_query(out: &mut String, key: &str, value: &str) {
+    out.push(if out.contains('?') { '&' } else { '?' });
+    out.push_str(key);
+    out.push('=');
+    out.extend(utf8_percent_encode(value, COMPONENT));
+}
+
+/// Path and query of a parameter read. Only the keys the caller asked for are sent: the
+/// Agent rejects unknown keys, and `withDecryption` is omitted when false (its default).
+pub fn parameter_path(req: &ParameterRequest<'_>) -> String {
+    let mut out = String::with_capacity(PARAMETER_PATH.len() + req.name.len() * 3 + 32);
+    out.push_str(PARAMETER_PATH);
+    push_query(&mut out, "name", req.name);
+    if req.decrypt {
+        push_query(&mut out, "withDecryption", "true");
+    }
+    match req.selector {
+        Selector::Latest => {}
+        Selector::Version(v) => push_query(&mut out, "version", &v.to_string()),
+        Selector::Label(l) => push_query(&mut out, "label", l),
+    }
+    out
+}
+
+/// Path and query of a secret read.
+pub fn secret_path(req: &SecretRequest<'_>) -> String {
+    let mut out = String::with_capacity(SECRET_PATH.len() + req.secret_id.len() * 3 + 32);
+    out.push_str(SECRET_PATH);
+    push_query(&mut out, "secretId", req.secret_id);
+    if let Some(v) = req.version_id {
+        push_query(&mut out, "versionId", v);
+    }
+    if let Some(s) = req.version_stage {
+        push_query(&mut out, "versionStage", s);
+    }
+    out
+}
+
+/// Checks a name, id, label or stage before any request: non-empty, at most 2048 bytes, no
+/// control characters.
+pub fn validate_name(what: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::invalid(format!("the {what} must not be empty")));
+    }
+    if value.len() > MAX_NAME_BYTES {
+        return Err(Error::invalid(format!(
+            "the {what} is {} bytes long; at most {MAX_NAME_BYTES} are allowed",
+            value.len()
+        )));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(format!(
+            "the {what} {value:?} contains control characters"
+        )));
+    }
+    Ok(())
+}
+
+pub fn validate_parameter(req: &ParameterRequest<'_>) -> Result<()> {
+    validate_name("parameter name", req.name)?;
+    if let Selector::Label(l) = req.selector {
+        validate_name("parameter label", l)?;
+    }
+    Ok(())
+}
+
+pub fn validate_secret(req: &SecretRequest<'_>) -> Result<()> {
+    validate_name("secret id", req.secret_id)?;
+    if let Some(v) = req.version_id {
+        validate_name("secret version id", v)?;
+    }
+    if let Some(s) = req.version_stage {
+        validate_name("secret version stage", s)?;
+    }
+    Ok(())
+}
+
+fn parse_json(body: &[u8], subject: &str) -> Result<Map<String, Value>> {
+    // serde_json's syntax errors carry only a position, never the input; type errors would
+    // quote values, which is why every field below is read from a `Value` by hand.
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(protocol(format!(
+            "the answer for {subject} is JSON but not an object"
+        ))),
+        Err(e) => Err(protocol(format!(
+            "the answer for {subject} is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ))),
+    }
+}
+
+fn protocol(message: String) -> Error {
+    Error::new(ErrorCode::Protocol, message)
+}
+
+/// A string field; `null`, missing and non-strings read as absent.
+fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match map.remove(key) {
+        Some(Value::String(s)) => Some(s),
+        Some(mut other) => {
+            zeroize_value(&mut other);
+            None
+        }
+        None => None,
+    }
+}
+
+fn zeroize_value(v: &mut Value) {
+    match v {
+        Value::String(s) => s.zeroize(),
+        Value::Array(a) => a.iter_mut().for_each(zeroize_value),
+        Value::Object(m) => m.values_mut().for_each(zeroize_value),
+        _ => {}
+    }
+}
+
+/// Dates come as ISO-8601 strings (extension), strings of epoch seconds (Agent) or numbers
+/// of epoch seconds (native API). Anything else reads as absent rather than failing the read.
+pub fn parse_date(v: Option<&Value>) -> Option<Timestamp> {
+    let secs_to_ts = |secs: f64| {
+        secs.is_finite().then(|| Timestamp {
+            epoch_millis: (secs * 1000.0).round() as i64,
+        })
+    };
+    match v? {
+        Value::Number(n) => n.as_f64().and_then(secs_to_ts),
+        Value::String(s) => {
+            let s = s.trim();
+            if let Ok(secs) = s.parse::<f64>() {
+                return secs_to_ts(secs);
+            }
+            let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+                .ok()?;
+            i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
+                .ok()
+                .map(|epoch_millis| Timestamp { epoch_millis })
+        }
+        _ => None,
+    }
+}
+
+fn parse_i64(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Parses a 200 answer to a parameter read.
+pub fn parse_parameter(body: &[u8], req: &ParameterRequest<'_>) -> Result<Parameter> {
+    let subject = format!("parameter {:?}", req.name);
+    let mut map = parse_json(body, &subject)?;
+    let mut p = match map.remove("Parameter") {
+        Some(Value::Object(p)) => p,
+        _ => {
+            map.values_mut().for_each(zeroize_value);
+            return Err(protocol(format!(
+                "the answer for {subject} has no \"Parameter\" object"
+            )));
+        }
+    };
+    let parameter = Parameter {
+        name: take_string(&mut p, "Name").unwrap_or_else(|| req.name.to_string()),
+        value: take_string(&mut p, "Value").map(Sensitive::new),
+        parameter_type: take_string(&mut p, "Type")
+            .map(|t| ParameterType::parse(&t))
+            .unwrap_or(ParameterType::String),
+        version: parse_i64(p.get("Version")).unwrap_or(0),
+        arn: take_string(&mut p, "ARN"),
+        last_modified: parse_date(p.get("LastModifiedDate")),
+        data_type: take_string(&mut p, "DataType"),
+        selector: take_string(&mut p, "Selector"),
+        source_result: take_string(&mut p, "SourceResult").map(Sensitive::new),
+    };
+    p.values_mut().for_each(zeroize_value);
+    Ok(parameter)
+}
+
+/// Parses a 200 answer to a secret read.
+pub fn parse_secret(body: &[u8], req: &SecretRequest<'_>) -> Result<Secret> {
+    let subject = format!("secret {:?}", req.secret_id);
+    let mut map = parse_json(body, &subject)?;
+    let string = take_string(&mut map, "SecretString");
+    let binary = take_string(&mut map, "SecretBinary");
+    let value = match (string, binary) {
+        (Some(s), mut b) => {
+            if let Some(b) = b.as_mut() {
+                b.zeroize();
+            }
+            SecretValue::String(Sensitive::new(s))
+        }
+        (None, Some(mut b)) => {
+            let decoded = base64::engine::general_purpose::STANDARD.decode(b.trim());
+            b.zeroize();
+            match decoded {
+                Ok(bytes) => SecretValue::Binary(Sensitive::new(bytes)),
+                Err(_) => {
+                    return Err(protocol(format!(
+                        "the SecretBinary of {subject} is not valid base64"
+                    )));
+                }
+            }
+        }
+        (None, None) => {
+            return Err(protocol(format!(
+                "the answer for {subject} has neither SecretString nor SecretBinary"
+            )));
+        }
+    };
+    let version_stages = match map.remove("VersionStages") {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Secret {
+        name: take_string(&mut map, "Name"),
+        arn: take_string(&mut map, "ARN"),
+        version_id: take_string(&mut map, "VersionId"),
+        version_stages,
+        created_date: parse_date(map.get("CreatedDate")),
+        value,
+    })
+}
+
+/// A short, printable excerpt of an error body for messages (error bodies never hold values).
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let clean: String = text
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    clean
+}
+
+/// The Agent's `{"__type": "...", "message": "..."}` error body. Its JSON is built by string
+/// formatting upstream, so a failure to parse just means "no type".
+fn aws_error(body: &[u8]) -> Option<(String, Option<String>)> {
+    let map = match serde_json::from_slice::<Value>(body).ok()? {
+        Value::Object(m) => m,
+        _ => return None,
+    };
+    let t = map.get("__type")?.as_str()?;
+    // Types may come as `prefix#Type`.
+    let t = t.rsplit('#').next().unwrap_or(t).to_string();
+    let message = map
+        .get("message")
+        .or_else(|| map.get("Message"))
+        .and_then(Value::as_str)
+        .map(|m| m.chars().take(300).collect());
+    Some((t, message))
+}
+
+/// Turns a non-200 answer into the error a caller sees.
+///
+/// `subject` is e.g. `parameter "/app/db"`; `errortype` the `x-amzn-errortype` header.
+pub fn classify(status: u16, errortype: Option<&str>, body: &[u8], subject: &str) -> Error {
+    let text = excerpt(body);
+    let typed = aws_error(body).or_else(|| {
+        errortype
+            .map(|t| t.split(':').next().unwrap_or(t).trim().to_string())
+            .filter(|t| !t.is_empty())
+            .map(|t| (t, None))
+    });
+    let err = match status {
+        401 | 403 => Error::new(
+            ErrorCode::Unauthorized,
+            format!(
+                "the extension rejected the token for {subject} (HTTP {status}: {text:?}); the token must be the function's current AWS_SESSION_TOKEN (or the Agent's configured token)"
+            ),
+        ),
+        400 if text.to_ascii_lowercase().contains("not ready") => Error::new(
+            ErrorCode::NotReady,
+            format!(
+                "the extension is not ready to serve traffic yet (reading {subject}); it is still starting, or the read happened during the function's INIT phase"
+            ),
+        )
+        .with_retry(Retry::StartUp),
+        429 => Error::new(
+            ErrorCode::Throttled,
+            format!("the extension throttled the read of {subject} (HTTP 429)"),
+        )
+        .with_retry(Retry::Transient),
+        404 | 405 => Error::new(
+            ErrorCode::Protocol,
+            format!(
+                "the server does not serve this request for {subject} (HTTP {status}: {text:?}); the Secrets Manager Agent serves secrets only, not parameters"
+            ),
+        ),
+        _ if typed.is_some() => {
+            let (t, message) = typed.clone().unwrap_or_default();
+            classify_aws_type(status, &t, message.as_deref(), subject)
+        }
+        400 if is_agent_validation(&text) => Error::new(
+            ErrorCode::InvalidArgument,
+            format!("the server refused the request for {subject}: {text}"),
+        ),
+        400 => Error::new(
+            ErrorCode::NotFoundOrDenied,
+            format!(
+                "{subject} was not found, or the function may not read it: the extension answers HTTP 400 {text:?} for both. Its CloudWatch logs name the cause; check the name and region, and the execution role's permissions (ssm:GetParameter / secretsmanager:GetSecretValue, and kms:Decrypt)"
+            ),
+        ),
+        504 => Error::new(
+            ErrorCode::Timeout,
+            format!("the extension timed out reading {subject} (HTTP 504)"),
+        )
+        .with_retry(Retry::Transient),
+        500..=599 => Error::new(
+            ErrorCode::Upstream,
+            format!("the extension failed reading {subject} (HTTP {status}: {text:?})"),
+        )
+        .with_retry(Retry::Transient),
+        _ => Error::new(
+            ErrorCode::Protocol,
+            format!("unexpected HTTP status {status} reading {subject}"),
+        ),
+    };
+    let err = err.with_status(status);
+    match typed {
+        Some((t, _)) => err.with_aws_type(t),
+        None => err,
+    }
+}
+
+fn is_agent_validation(text: &str) -> bool {
+    [
+        "unknown parameter",
+        "missing parameter",
+        "missing secret",
+        "invalid refreshnow",
+        "forwarded",
+    ]
+    .iter()
+    .any(|p| text.to_ascii_lowercase().starts_with(p))
+}
+
+fn classify_aws_type(status: u16, t: &str, message: Option<&str>, subject: &str) -> Error {
+    let detail = match message {
+        Some(m) => format!("{t}: {}", excerpt(m.as_bytes())),
+        None => t.to_string(),
+    };
+    let (code, retry, what) = if t.contains("NotFound") {
+        (ErrorCode::NotFound, Retry::Never, "was not found")
+    } else if t.contains("AccessDenied") {
+        (
+            ErrorCode::AccessDenied,
+            Retry::Never,
+            "may not be read by this function",
+        )
+    } else if t.contains("Throttl")
+        || t.contains("TooManyRequests")
+        || t.contains("RequestLimitExceeded")
+    {
+        (
+            ErrorCode::Throttled,
+            Retry::Transient,
+            "was throttled upstream",
+        )
+    } else if t.contains("Timeout") {
+        (ErrorCode::Timeout, Retry::Transient, "timed out upstream")
+    } else if status >= 500
+        || t.contains("InternalFailure")
+        || t.contains("InternalServer")
+        || t.contains("ServiceUnavailable")
+        || t.contains("ConnectionError")
+    {
+        (ErrorCode::Upstream, Retry::Transient, "failed upstream")
+    } else {
+        (ErrorCode::Upstream, Retry::Never, "was refused upstream")
+    };
+    Error::new(code, format!("{subject} {what} (HTTP {status}, {detail})")).with_retry(retry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_percent_encoded_like_encode_uri_component() {
+        let req = ParameterRequest::new("/a b/c+d:e=f&g%h/é");
+        assert_eq!(
+            parameter_path(&req),
+            "/systemsmanager/parameters/get?name=%2Fa%20b%2Fc%2Bd%3Ae%3Df%26g%25h%2F%C3%A9&withDecryption=true"
+        );
+        let req = ParameterRequest::new("x").decrypt(false).label("Prod 1");
+        assert_eq!(
+            parameter_path(&req),
+            "/systemsmanager/parameters/get?name=x&label=Prod%201"
+        );
+        let req = ParameterRequest::new("x").version(3);
+        assert_eq!(
+            parameter_path(&req),
+            "/systemsmanager/parameters/get?name=x&withDecryption=true&version=3"
+        );
+        let req = SecretRequest::new("a/b+c")
+            .version_id("v-1")
+            .version_stage("AWSPREVIOUS");
+        assert_eq!(
+            secret_path(&req),
+            "/secretsmanager/get?secretId=a%2Fb%2Bc&versionId=v-1&versionStage=AWSPREVIOUS"
+        );
+        assert_eq!(
+            secret_path(&SecretRequest::new("plain-_.!~*'()")),
+            "/secretsmanager/get?secretId=plain-_.!~*'()"
+        );
+    }
+
+    #[test]
+    fn names_are_validated() {
+        assert!(validate_name("name", "/ok").is_ok());
+        assert!(validate_name("name", &"x".repeat(2048)).is_ok());
+        for bad in ["", "a\nb", "a\u{0}b", "tab\there"] {
+            let e = validate_name("name", bad).expect_err(bad);
+            assert_eq!(e.code(), ErrorCode::InvalidArgument);
+        }
+        let e = validate_name("name", &"x".repeat(2049)).expect_err("long");
+        assert!(e.message().contains("2049"));
+        assert!(validate_parameter(&ParameterRequest::new("ok").label("")).is_err());
+        assert!(validate_secret(&SecretRequest::new("ok").version_stage("a\rb")).is_err());
+    }
+
+    #[test]
+    fn parses_the_extension_parameter_shape_with_nulls() {
+        let body = br#"{"Parameter":{"ARN":"arn:aws:ssm:us-east-1:1:parameter/p","DataType":"text","LastModifiedDate":"2022-11-16T08:22:40.362Z","Name":"/p","Selector":":1","SourceResult":null,"Type":"StringList","Value":"a,b,c","Version":1},"ResultMetadata":{}}"#;
+        let p = parse_parameter(body, &ParameterRequest::new("/p")).expect("parse");
+        assert_eq!(p.name, "/p");
+        assert_eq!(p.value_str(), "a,b,c");
+        assert_eq!(p.parameter_type, ParameterType::StringList);
+        assert_eq!(p.version, 1);
+        assert_eq!(p.selector.as_deref(), Some(":1"));
+        assert_eq!(
+            p.last_modified.map(|t| t.epoch_millis),
+            Some(1_668_586_960_362)
+        );
+        assert!(p.source_result.is_none());
+    }
+
+    #[test]
+    fn parses_missing_fields_like_nulls() {
+        let p = parse_parameter(
+            br#"{"Parameter":{"Value":"v"}}"#,
+            &ParameterRequest::new("/n"),
+        )
+        .expect("parse");
+        assert_eq!(p.name, "/n");
+        assert_eq!(p.parameter_type, ParameterType::String);
+        assert_eq!(p.version, 0);
+        assert!(p.arn.is_none() && p.last_modified.is_none() && p.selector.is_none());
+        let p = parse_parameter(
+            br#"{"Parameter":{"Value":null,"Version":"7"}}"#,
+            &ParameterRequest::new("/n"),
+        )
+        .expect("parse");
+        assert!(p.value.is_none());
+        assert_eq!(p.version, 7);
+    }
+
+    #[test]
+    fn parses_every_date_format() {
+        let v = |s: &str| serde_json::from_str::<Value>(s).expect("json");
+        let want = Some(Timestamp {
+            epoch_millis: 1_569_534_789_046,
+        });
+        assert_eq!(parse_date(Some(&v("\"1569534789.046\""))), want);
+        assert_eq!(parse_date(Some(&v("1569534789.046"))), want);
+        assert_eq!(parse_date(Some(&v("\"2019-09-26T21:53:09.046Z\""))), want);
+        assert_eq!(
+            parse_date(Some(&v("\"2019-09-26T23:53:09.046+02:00\""))),
+            want
+        );
+        assert_eq!(parse_date(Some(&v("null"))), None);
+        assert_eq!(parse_date(Some(&v("\"yesterday\""))), None);
+        assert_eq!(parse_date(None), None);
+    }
+
+    #[test]
+    fn parses_both_secret_dialects() {
+        let ext = br#"{"ARN":"arn:s","CreatedDate":"2022-11-16T08:22:40.499Z","Name":"s","SecretBinary":null,"SecretString":"{\"a\":1}","VersionId":"v1","VersionStages":["AWSCURRENT"],"ResultMetadata":{}}"#;
+        let s = parse_secret(ext, &SecretRequest::new("s")).expect("parse");
+        assert_eq!(s.secret_string(), Some("{\"a\":1}"));
+        assert_eq!(s.version_stages, vec!["AWSCURRENT"]);
+        assert_eq!(
+            s.created_date.map(|t| t.epoch_millis),
+            Some(1_668_586_960_499)
+        );
+        let agent = br#"{"ARN":null,"Name":"b","VersionId":"v2","SecretBinary":"AAEC/w==","CreatedDate":"1569534789.046"}"#;
+        let s = parse_secret(agent, &SecretRequest::new("b")).expect("parse");
+        assert_eq!(s.secret_binary(), Some(&[0u8, 1, 2, 255][..]));
+        assert!(s.arn.is_none());
+        assert!(s.version_stages.is_empty());
+    }
+
+    #[test]
+    fn bad_bodies_are_protocol_errors_that_quote_nothing() {
+        let req = SecretRequest::new("s");
+        for body in [
+            &b"not json hunter2"[..],
+            br#"["hunter2"]"#,
+            br#"{"SecretString":null}"#,
+            br#"{"SecretBinary":"hunter2!!"}"#,
+            br#"{"SecretString":"hunter2""#,
+        ] {
+            let e = parse_secret(body, &req).expect_err("bad");
+            assert_eq!(e.code(), ErrorCode::Protocol);
+            assert!(!format!("{e} {e:?}").contains("hunter2"), "{e:?}");
+        }
+        let e = parse_parameter(br#"{"Value":"hunter2"}"#, &ParameterRequest::new("p"))
+            .expect_err("no Parameter");
+        assert_eq!(e.code(), ErrorCode::Protocol);
+        assert!(!format!("{e:?}").contains("hunter2"));
+    }
+
+    fn code(status: u16, errortype: Option<&str>, body: &str) -> (ErrorCode, Retry) {
+        let e = classify(status, errortype, body.as_bytes(), "parameter \"/p\"");
+        assert_eq!(e.status(), Some(status));
+        (e.code(), e.retry())
+    }
+
+    #[test]
+    fn classifies_the_managed_extension() {
+        use ErrorCode::*;
+        assert_eq!(
+            code(
+                400,
+                None,
+                "an unexpected error occurred while executing request"
+            ),
+            (NotFoundOrDenied, Retry::Never)
+        );
+        assert_eq!(
+            code(400, None, "not ready to serve traffic, please wait"),
+            (NotReady, Retry::StartUp)
+        );
+        assert_eq!(
+            code(
+                401,
+                Some("AccessDeniedException"),
+                "bad session token or header key"
+            ),
+            (Unauthorized, Retry::Never)
+        );
+        assert_eq!(code(429, None, ""), (Throttled, Retry::Transient));
+        for s in [500, 502, 503] {
+            assert_eq!(code(s, None, "oops"), (Upstream, Retry::Transient));
+        }
+        assert_eq!(code(504, None, ""), (Timeout, Retry::Transient));
+        assert_eq!(code(418, None, ""), (Protocol, Retry::Never));
+        let e = classify(
+            400,
+            None,
+            b"an unexpected error occurred while executing request",
+            "parameter \"/p\"",
+        );
+        assert!(e.message().contains("CloudWatch") && e.message().contains("/p"));
+    }
+
+    #[test]
+    fn classifies_the_agent() {
+        use ErrorCode::*;
+        assert_eq!(code(403, None, "Bad Token"), (Unauthorized, Retry::Never));
+        assert_eq!(
+            code(
+                400,
+                None,
+                r#"{"__type":"ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."}"#
+            ),
+            (NotFound, Retry::Never)
+        );
+        assert_eq!(
+            code(
+                400,
+                None,
+                r#"{"__type":"AccessDeniedException","message":"no"}"#
+            ),
+            (AccessDenied, Retry::Never)
+        );
+        assert_eq!(
+            code(
+                400,
+                None,
+                r#"{"__type":"ThrottlingException","message":"slow down"}"#
+            ),
+            (Throttled, Retry::Transient)
+        );
+        assert_eq!(
+            code(
+                504,
+                None,
+                r#"{"__type":"TimeoutError","message":"Timeout"}"#
+            ),
+            (Timeout, Retry::Transient)
+        );
+        assert_eq!(
+            code(
+                502,
+                None,
+                r#"{"__type":"ConnectionError","message":"Read Error"}"#
+            ),
+            (Upstream, Retry::Transient)
+        );
+        assert_eq!(
+            code(500, None, r#"{"__type":"InternalFailure"}"#),
+            (Upstream, Retry::Transient)
+        );
+        assert_eq!(
+            code(
+                400,
+                None,
+                r#"{"__type":"com.amazon#ValidationException","message":"bad"}"#
+            ),
+            (Upstream, Retry::Never)
+        );
+        assert_eq!(
+            code(400, None, "unknown parameter: foo"),
+            (InvalidArgument, Retry::Never)
+        );
+        assert_eq!(
+            code(400, None, "missing parameter secretId"),
+            (InvalidArgument, Retry::Never)
+        );
+        assert_eq!(code(404, None, "Not found"), (Protocol, Retry::Never));
+        assert_eq!(code(405, None, "Not allowed"), (Protocol, Retry::Never));
+        // An unescaped quote upstream makes the JSON invalid: still an error, never a panic.
+        assert_eq!(
+            code(400, None, r#"{"__type":"X","message":"say "hi""}"#),
+            (NotFoundOrDenied, Retry::Never)
+        );
+        let e = classify(
+            400,
+            None,
+            br#"{"__type":"ResourceNotFoundException","message":"m"}"#,
+            "secret \"s\"",
+        );
+        assert_eq!(e.aws_type(), Some("ResourceNotFoundException"));
+    }
+}
