@@ -31,12 +31,14 @@ mod error;
 pub mod protocol;
 pub mod retry;
 pub mod runtime;
+pub mod transform;
 mod transport;
 mod types;
 
 pub use client::{BATCH_CONCURRENCY, Client};
 pub use config::{ClientBuilder, Config};
 pub use error::{Error, ErrorCode, Result};
+pub use transform::Transform;
 pub use types::{
     Parameter, ParameterRequest, ParameterType, ReadOptions, Secret, SecretRequest, SecretValue,
     Selector, Sensitive, Stats, Timestamp,
