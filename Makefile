@@ -1,0 +1,37 @@
+# paramsecrets: one Rust core, three native packages, one emulator.
+# `make demo` builds everything and runs the examples against the emulator;
+# `make test` builds and runs every suite. `make help` lists the rest.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
+
+.PHONY: help test demo bench bench-quick emulator rust-check rust-test
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
+
+emulator: ## build the local extension emulator (target/debug/paramsecrets-emulator)
+	@echo "==> building the emulator"
+	$(CARGO) build -p paramsecrets-emulator
+
+rust-check: ## cargo fmt --check and clippy -D warnings over the workspace
+	@echo "==> rustfmt and clippy"
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+rust-test: emulator ## core and emulator tests (unit, faults, concurrency, conformance)
+	@echo "==> Rust tests"
+	$(CARGO) test -p paramsecrets -p paramsecrets-emulator
+
+test: rust-check rust-test ## every suite
+	@echo "==> all suites passed"
+
+demo: emulator ## build everything and run the walkthrough against the emulator
+	@scripts/demo.sh
+
+bench: emulator ## every benchmark; writes bench/RESULTS.md
+	@scripts/bench.sh full
+
+bench-quick: emulator ## the same in under two minutes
+	@scripts/bench.sh quick

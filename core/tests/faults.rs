@@ -1,0 +1,306 @@
+//! The client against servers that misbehave on purpose. Each case must end in the right
+//! value or the right error code, with the right number of attempts, within its deadline.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use paramsecrets::{Client, ClientBuilder, ErrorCode, ParameterRequest, ReadOptions};
+use support::faulty::{Action, FaultyServer, ok_parameter, status};
+
+fn builder(endpoint: &str) -> ClientBuilder {
+    Client::builder()
+        .endpoint(endpoint)
+        .token("t")
+        .env(HashMap::new())
+        .timeout(Duration::from_millis(300))
+        .ready_timeout(Duration::from_millis(3000))
+}
+
+async fn read(client: &Client) -> Result<String, paramsecrets::Error> {
+    client
+        .get_parameter(&ParameterRequest::new("/p"), ReadOptions::default())
+        .await
+        .map(|p| p.value_str().to_string())
+}
+
+const NOT_READY: &str = "not ready to serve traffic, please wait";
+
+#[tokio::test]
+async fn not_ready_for_a_while_then_ready() {
+    let started = Instant::now();
+    let server = FaultyServer::start(move |_| {
+        if started.elapsed() < Duration::from_millis(300) {
+            status(400, NOT_READY)
+        } else {
+            ok_parameter("ready")
+        }
+    });
+    let client = builder(&server.endpoint()).build().unwrap();
+    assert_eq!(read(&client).await.unwrap(), "ready");
+    assert!(server.count() >= 2);
+    assert_eq!(client.stats().retries as usize, server.count() - 1);
+}
+
+#[tokio::test]
+async fn not_ready_past_the_readiness_deadline() {
+    let server = FaultyServer::start(|_| status(400, NOT_READY));
+    let client = builder(&server.endpoint())
+        .ready_timeout(Duration::from_millis(250))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotReady);
+    assert_eq!(err.status(), Some(400));
+    assert!(err.attempts() >= 2, "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "bounded by the deadline"
+    );
+}
+
+#[tokio::test]
+async fn refused_then_listening() {
+    let port = support::closed_port();
+    let later = FaultyServer::start_later(port, Duration::from_millis(300), |_| ok_parameter("up"));
+    let client = builder(&format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    assert_eq!(read(&client).await.unwrap(), "up");
+    assert!(client.stats().retries >= 1);
+    let server = later.join().unwrap();
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn nothing_listening_is_unavailable_after_the_deadline() {
+    let port = support::closed_port();
+    let client = builder(&format!("http://127.0.0.1:{port}"))
+        .ready_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unavailable);
+    assert!(err.message().contains(&port.to_string()));
+}
+
+#[tokio::test]
+async fn slow_beyond_the_timeout() {
+    let server = FaultyServer::start(|_| {
+        Action::Delay(Duration::from_secs(3), Box::new(ok_parameter("late")))
+    });
+    let client = builder(&server.endpoint())
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Timeout);
+    assert_eq!(err.attempts(), 3, "one attempt and two retries");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn truncated_body() {
+    let server = FaultyServer::start(|_| Action::Truncated {
+        declared: 400,
+        body: br#"{"Parameter":{"Value":"#.to_vec(),
+    });
+    let client = builder(&server.endpoint()).build().unwrap();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Protocol);
+    assert_eq!(server.count(), 3, "a cut-short answer is retried twice");
+}
+
+#[tokio::test]
+async fn connection_closed_after_the_headers() {
+    let server = FaultyServer::start(|_| Action::HeadersThenClose);
+    let client = builder(&server.endpoint()).build().unwrap();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Protocol);
+    assert_eq!(server.count(), 3);
+}
+
+#[tokio::test]
+async fn connection_closed_without_an_answer() {
+    let server = FaultyServer::start(|_| Action::Close);
+    let client = builder(&server.endpoint())
+        .ready_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unavailable);
+    assert!(server.count() >= 2);
+}
+
+#[tokio::test]
+async fn invalid_json_is_not_retried() {
+    let server = FaultyServer::start(|_| status(200, "{\"Parameter\": {\"Value\": \"hunter2\""));
+    let client = builder(&server.endpoint()).build().unwrap();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Protocol);
+    assert_eq!(server.count(), 1);
+    assert!(!format!("{err:?}").contains("hunter2"));
+}
+
+#[tokio::test]
+async fn ten_megabyte_bodies_are_refused() {
+    for action in [
+        Action::HugeChunked(10 * 1024 * 1024),
+        Action::Respond {
+            status: 200,
+            body: vec![b'x'; 10 * 1024 * 1024],
+        },
+    ] {
+        let server = FaultyServer::start(move |_| action.clone());
+        let client = builder(&server.endpoint())
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let err = read(&client).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Protocol, "{err:?}");
+        assert!(err.message().contains("limit"), "{err:?}");
+        assert_eq!(server.count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn server_errors_then_ok() {
+    for code in [500, 502, 503, 504] {
+        let server = FaultyServer::start(move |n| {
+            if n == 0 {
+                status(code, "oops")
+            } else {
+                ok_parameter("recovered")
+            }
+        });
+        let client = builder(&server.endpoint()).build().unwrap();
+        assert_eq!(read(&client).await.unwrap(), "recovered", "after {code}");
+        assert_eq!(server.count(), 2);
+        assert_eq!(client.stats().retries, 1);
+    }
+}
+
+#[tokio::test]
+async fn persistent_errors_give_up_after_two_retries() {
+    for (code, want) in [
+        (429, ErrorCode::Throttled),
+        (500, ErrorCode::Upstream),
+        (503, ErrorCode::Upstream),
+        (504, ErrorCode::Timeout),
+    ] {
+        let server = FaultyServer::start(move |_| status(code, "no"));
+        let client = builder(&server.endpoint()).build().unwrap();
+        let err = read(&client).await.unwrap_err();
+        assert_eq!((err.code(), err.status()), (want, Some(code)));
+        assert_eq!(server.count(), 3, "{code}");
+        assert_eq!(err.attempts(), 3);
+    }
+}
+
+#[tokio::test]
+async fn unauthorized_and_not_found_are_never_retried() {
+    for (code, body, want) in [
+        (
+            401,
+            "bad session token or header key",
+            ErrorCode::Unauthorized,
+        ),
+        (403, "Bad Token", ErrorCode::Unauthorized),
+        (
+            400,
+            "an unexpected error occurred while executing request",
+            ErrorCode::NotFoundOrDenied,
+        ),
+        (
+            400,
+            r#"{"__type":"ResourceNotFoundException","message":"nope"}"#,
+            ErrorCode::NotFound,
+        ),
+    ] {
+        let server = FaultyServer::start(move |_| status(code, body));
+        let client = builder(&server.endpoint()).build().unwrap();
+        let err = read(&client).await.unwrap_err();
+        assert_eq!(err.code(), want);
+        assert_eq!(server.count(), 1, "{code} {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_failure_reaches_every_waiter_and_is_not_cached() {
+    let server = FaultyServer::start(|n| {
+        if n < 3 {
+            Action::Delay(Duration::from_millis(50), Box::new(status(500, "down")))
+        } else {
+            ok_parameter("back")
+        }
+    });
+    let client = builder(&server.endpoint()).build().unwrap();
+    let reads = (0..50).map(|_| read(&client));
+    let results = futures_util::future::join_all(reads).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().err().map(|e| e.code()) == Some(ErrorCode::Upstream))
+    );
+    assert_eq!(
+        server.count(),
+        3,
+        "one flight of three attempts for fifty readers"
+    );
+    assert_eq!(read(&client).await.unwrap(), "back");
+    let s = client.stats();
+    assert_eq!(s.errors, 50);
+    assert_eq!(s.coalesced, 49);
+}
+
+#[tokio::test]
+async fn a_server_that_dies_mid_run_serves_stale_inside_the_window_only() {
+    let server = FaultyServer::start(|_| ok_parameter("last-known"));
+    let endpoint = server.endpoint();
+    let client = builder(&endpoint)
+        .ttl(Duration::from_millis(100))
+        .stale_if_error(Duration::from_millis(600))
+        .ready_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    assert_eq!(read(&client).await.unwrap(), "last-known");
+    server.stop();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Expired, refresh fails (nothing listening): the stale value stands in.
+    assert_eq!(read(&client).await.unwrap(), "last-known");
+    assert_eq!(client.stats().stale_served, 1);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unavailable);
+    assert_eq!(client.stats().stale_served, 1);
+}
+
+#[tokio::test]
+async fn stale_is_not_served_for_definite_answers() {
+    let flip = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let f = flip.clone();
+    let server = FaultyServer::start(move |_| {
+        if f.load(std::sync::atomic::Ordering::SeqCst) {
+            status(401, "bad session token or header key")
+        } else {
+            ok_parameter("v")
+        }
+    });
+    let client = builder(&server.endpoint())
+        .ttl(Duration::from_millis(50))
+        .stale_if_error(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    read(&client).await.unwrap();
+    flip.store(true, std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert_eq!(
+        read(&client).await.unwrap_err().code(),
+        ErrorCode::Unauthorized
+    );
+}
