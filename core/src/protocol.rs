@@ -262,7 +262,8 @@ pub fn parse_secret(body: &[u8], req: &SecretRequest<'_>) -> Result<Secret> {
     })
 }
 
-/// A short, printable excerpt of an error body for messages (error bodies never hold values).
+/// A short, printable excerpt of an error body. Quoted only for 4xx answers, whose bodies are
+/// the extension's own fixed texts; 5xx and unknown answers are never quoted.
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let clean: String = text
@@ -307,7 +308,7 @@ pub fn classify(status: u16, errortype: Option<&str>, body: &[u8], subject: &str
         401 | 403 => Error::new(
             ErrorCode::Unauthorized,
             format!(
-                "the extension rejected the token for {subject} (HTTP {status}: {text:?}); the token must be the function's current AWS_SESSION_TOKEN (or the Agent's configured token)"
+                "the extension rejected the token for {subject} (HTTP {status}); the token must be the function's current AWS_SESSION_TOKEN (or the Agent's configured token)"
             ),
         ),
         400 if text.to_ascii_lowercase().contains("not ready") => Error::new(
@@ -349,7 +350,7 @@ pub fn classify(status: u16, errortype: Option<&str>, body: &[u8], subject: &str
         .with_retry(Retry::Transient),
         500..=599 => Error::new(
             ErrorCode::Upstream,
-            format!("the extension failed reading {subject} (HTTP {status}: {text:?})"),
+            format!("the extension failed reading {subject} (HTTP {status})"),
         )
         .with_retry(Retry::Transient),
         _ => Error::new(
