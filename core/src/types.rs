@@ -164,6 +164,25 @@ pub enum Selector<'a> {
     Label(&'a str),
 }
 
+impl<'a> Selector<'a> {
+    /// From the optional `version` / `label` options every binding takes. Both at once is an
+    /// error: the extension would silently use whichever comes first in the URL.
+    pub fn from_options(
+        version: Option<u64>,
+        label: Option<&'a str>,
+    ) -> crate::Result<Selector<'a>> {
+        match (version, label) {
+            (Some(_), Some(_)) => Err(crate::Error::new(
+                crate::ErrorCode::InvalidArgument,
+                "give a parameter version or a label, not both",
+            )),
+            (Some(v), None) => Ok(Selector::Version(v)),
+            (None, Some(l)) => Ok(Selector::Label(l)),
+            (None, None) => Ok(Selector::Latest),
+        }
+    }
+}
+
 /// A parameter read. Borrowed, so the cache-hit path never allocates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ParameterRequest<'a> {
@@ -298,6 +317,24 @@ mod tests {
         };
         let s = format!("{secret:?}");
         assert!(!s.contains("hunter2") && !s.contains("104, 117"), "{s}");
+    }
+
+    #[test]
+    fn selector_options_exclude_each_other() {
+        assert_eq!(
+            Selector::from_options(None, None).ok(),
+            Some(Selector::Latest)
+        );
+        assert_eq!(
+            Selector::from_options(Some(3), None).ok(),
+            Some(Selector::Version(3))
+        );
+        assert_eq!(
+            Selector::from_options(None, Some("L")).ok(),
+            Some(Selector::Label("L"))
+        );
+        let e = Selector::from_options(Some(3), Some("L")).expect_err("both");
+        assert_eq!(e.code(), crate::ErrorCode::InvalidArgument);
     }
 
     #[test]
