@@ -313,7 +313,7 @@ impl Inner {
                 Ok(v)
             }
             Err(e) if e.code().is_transient() && !window.is_zero() => {
-                match inner.cache.get(key.as_ref(), ttl + window) {
+                match inner.cache.get(key.as_ref(), ttl.saturating_add(window)) {
                     Some(stale) => {
                         log::debug!(
                             "paramsecrets: serving a stale value after a {} error",
@@ -358,7 +358,7 @@ impl Inner {
             let wait = retry::jittered(attempt);
             let again = match err.retry() {
                 Retry::Never => false,
-                Retry::StartUp => started.elapsed() + wait < self.config.ready_timeout,
+                Retry::StartUp => started.elapsed().saturating_add(wait) < self.config.ready_timeout,
                 Retry::Transient => transient_retries < retry::MAX_TRANSIENT_RETRIES,
             };
             log::debug!(
