@@ -1,0 +1,123 @@
+//! Shared state and the dialect-neutral path of one lookup: knobs, cache, store, counters.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use crate::cache::{Cache, CacheNote};
+use crate::config::Dialect;
+use crate::model::{Lookup, ParameterRecord, SecretRecord, UpstreamError};
+use crate::reload::StoreHandle;
+use crate::stats::Stats;
+use crate::store::RawResponse;
+
+pub struct App {
+    pub dialect: Dialect,
+    token: String,
+    started: Instant,
+    not_ready_for: Duration,
+    pub store: StoreHandle,
+    pub cache: Cache,
+    pub stats: Stats,
+}
+
+/// A successful store read, before the dialect renders it.
+pub enum Found {
+    Parameter(ParameterRecord),
+    Secret(SecretRecord),
+}
+
+/// The result of [`App::resolve`].
+pub enum Resolved {
+    /// The rendered success body (from the cache or freshly rendered).
+    Body(Bytes, CacheNote),
+    /// The emulated upstream failed; each dialect words this its own way.
+    Failed(UpstreamError, CacheNote),
+    /// A `respond` knob: send this verbatim.
+    Raw(Arc<RawResponse>),
+}
+
+impl App {
+    pub fn new(
+        dialect: Dialect,
+        token: String,
+        not_ready_for: Duration,
+        store: StoreHandle,
+        cache: Cache,
+    ) -> Self {
+        Self {
+            dialect,
+            token,
+            started: Instant::now(),
+            not_ready_for,
+            store,
+            cache,
+            stats: Stats::default(),
+        }
+    }
+
+    /// False during the `--not-ready-for` window (the emulated INIT phase).
+    pub fn ready(&self) -> bool {
+        self.started.elapsed() >= self.not_ready_for
+    }
+
+    /// Exact comparison, as both real servers do. Never log either side.
+    pub fn token_matches(&self, presented: &[u8]) -> bool {
+        presented == self.token.as_bytes()
+    }
+
+    /// Runs one lookup: per-key counters, `delay_ms`, `respond`, the cache, and on a miss the
+    /// store (an "upstream call"). `refresh` skips the cache but still refills it (the Agent's
+    /// `refreshNow=true`). Errors are never cached.
+    pub async fn resolve(
+        &self,
+        lookup: Lookup,
+        refresh: bool,
+        render: impl FnOnce(Found) -> Bytes,
+    ) -> Resolved {
+        let key = lookup.stats_key();
+        self.stats.key_request(&key);
+        let store = self.store.current();
+        let knobs = match &lookup {
+            Lookup::Parameter(p) => store.parameter_knobs(&p.name),
+            Lookup::Secret(s) => store.secret_knobs(&s.secret_id),
+        };
+        let (delay, respond) = knobs
+            .map(|k| (k.delay, k.respond.clone()))
+            .unwrap_or((None, None));
+        if let Some(d) = delay {
+            tokio::time::sleep(d).await;
+        }
+        if let Some(raw) = respond {
+            return Resolved::Raw(raw);
+        }
+        let cache_active = self.cache.active_for(lookup.kind());
+        if cache_active && !refresh {
+            if let Some(body) = self.cache.get(&lookup) {
+                self.stats.cache_hit();
+                return Resolved::Body(body, CacheNote::Hit);
+            }
+        }
+        let note = if cache_active && !refresh {
+            CacheNote::Miss
+        } else {
+            CacheNote::Bypass
+        };
+        self.stats.upstream_call(&key);
+        let found = match &lookup {
+            Lookup::Parameter(p) => store.get_parameter(p).map(Found::Parameter),
+            Lookup::Secret(s) => store.get_secret(s).map(Found::Secret),
+        };
+        match found {
+            Ok(found) => {
+                let body = render(found);
+                if cache_active {
+                    self.cache.put(lookup, body.clone());
+                }
+                Resolved::Body(body, note)
+            }
+            Err(e) => Resolved::Failed(e, note),
+        }
+    }
+}

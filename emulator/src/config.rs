@@ -1,0 +1,405 @@
+//! Command line and environment, resolved once at start-up into a [`Config`].
+//!
+//! Arguments are parsed by hand: there are few of them, and start-up must take milliseconds.
+//! The environment is passed in as a function so the rules can be unit-tested.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cache::CacheSettings;
+
+pub const DEFAULT_PORT: u16 = 2773;
+pub const PORT_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+/// The token chain, in order; the same as the client's (DESIGN.md §3).
+pub const TOKEN_VARS: [&str; 4] = [
+    "PARAMSECRETS_TOKEN",
+    "AWS_TOKEN",
+    "AWS_SESSION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+pub const LOG_VAR: &str = "PARAMSECRETS_EMULATOR_LOG";
+const EXTENSION_LOG_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL";
+const CACHE_ENABLED_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED";
+const CACHE_SIZE_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE";
+const SSM_TTL_VAR: &str = "SSM_PARAMETER_STORE_TTL";
+const SM_TTL_VAR: &str = "SECRETS_MANAGER_TTL";
+const DEFAULT_TTL_SECS: u64 = 300;
+const DEFAULT_CACHE_SIZE: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// The AWS-managed Parameters and Secrets Lambda Extension.
+    Extension,
+    /// The open-source aws-secretsmanager-agent.
+    Agent,
+}
+
+impl Dialect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Extension => "extension",
+            Dialect::Agent => "agent",
+        }
+    }
+
+    /// The longest TTL each real server accepts.
+    fn max_ttl_secs(self) -> u64 {
+        match self {
+            Dialect::Extension => 300,
+            Dialect::Agent => 3600,
+        }
+    }
+}
+
+/// The command line as given, before the environment fills the gaps.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Args {
+    pub store: Option<PathBuf>,
+    pub port: Option<u16>,
+    pub dialect: Option<Dialect>,
+    pub token: Option<String>,
+    pub not_ready_for: Option<Duration>,
+    pub verbose: bool,
+    pub help: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub store: PathBuf,
+    pub port: u16,
+    pub dialect: Dialect,
+    pub token: String,
+    pub not_ready_for: Duration,
+    pub log_level: log::LevelFilter,
+    pub cache: CacheSettings,
+    /// Notes about the environment to log once the logger is up (e.g. a clamped TTL).
+    pub warnings: Vec<String>,
+}
+
+/// Parses `argv[1..]`. Errors are usage messages.
+pub fn parse_args<I: IntoIterator<Item = String>>(argv: I) -> Result<Args, String> {
+    let mut args = Args::default();
+    let mut it = argv.into_iter();
+    while let Some(arg) = it.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            match inline.clone().or_else(|| it.next()) {
+                Some(v) => Ok(v),
+                None => Err(format!("{name} needs a value")),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => args.help = true,
+            "-v" | "--verbose" => args.verbose = true,
+            "--store" => args.store = Some(PathBuf::from(value("--store")?)),
+            "--port" => {
+                let v = value("--port")?;
+                args.port = Some(
+                    v.parse::<u16>()
+                        .map_err(|_| format!("--port: {v:?} is not a port number (0-65535)"))?,
+                );
+            }
+            "--dialect" => {
+                let v = value("--dialect")?;
+                args.dialect = Some(match v.to_ascii_lowercase().as_str() {
+                    "extension" => Dialect::Extension,
+                    "agent" => Dialect::Agent,
+                    _ => return Err(format!("--dialect: {v:?} is not extension or agent")),
+                });
+            }
+            "--token" => args.token = Some(value("--token")?),
+            "--not-ready-for" => {
+                let v = value("--not-ready-for")?;
+                let ms = v.parse::<u64>().map_err(|_| {
+                    format!("--not-ready-for: {v:?} is not a number of milliseconds")
+                })?;
+                args.not_ready_for = Some(Duration::from_millis(ms));
+            }
+            other => return Err(format!("unknown argument {other:?} (see --help)")),
+        }
+    }
+    Ok(args)
+}
+
+/// Reads a token value, following `file://PATH` (read and trimmed, like the Agent does).
+fn token_value(source: &str, raw: String) -> Result<String, String> {
+    let token = match raw.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the token file {path} named by {source}: {e}"))?
+            .trim()
+            .to_string(),
+        None => raw,
+    };
+    if token.is_empty() {
+        return Err(format!("the token from {source} is empty"));
+    }
+    Ok(token)
+}
+
+/// `--token`, else the first of [`TOKEN_VARS`] that is set and non-empty.
+pub fn resolve_token(
+    explicit: Option<String>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    if let Some(t) = explicit {
+        return token_value("--token", t);
+    }
+    for var in TOKEN_VARS {
+        if let Some(v) = env(var).filter(|v| !v.is_empty()) {
+            return token_value(var, v);
+        }
+    }
+    Err(format!(
+        "no token: pass --token or set one of {} (a value file://PATH is read from that file)",
+        TOKEN_VARS.join(", ")
+    ))
+}
+
+fn parse_log_level(v: &str) -> Option<log::LevelFilter> {
+    Some(match v.trim().to_ascii_lowercase().as_str() {
+        "debug" | "trace" => log::LevelFilter::Debug,
+        "info" => log::LevelFilter::Info,
+        "warn" | "warning" => log::LevelFilter::Warn,
+        "error" => log::LevelFilter::Error,
+        "none" | "off" => log::LevelFilter::Off,
+        _ => return None,
+    })
+}
+
+fn ttl(
+    var: &str,
+    label: &str,
+    dialect: Dialect,
+    env: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> Duration {
+    let max = dialect.max_ttl_secs();
+    let secs = match env(var) {
+        None => DEFAULT_TTL_SECS,
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(s) if s > max => {
+                // The managed extension's own words (minus its typo), so logs look familiar.
+                warnings.push(format!(
+                    "{var} exceeds max limit. Setting {label} TTL to {}m{}s.",
+                    max / 60,
+                    max % 60
+                ));
+                max
+            }
+            Ok(s) => s,
+            Err(_) => {
+                warnings.push(format!(
+                    "{var}={v:?} is not a whole number of seconds; using {DEFAULT_TTL_SECS}"
+                ));
+                DEFAULT_TTL_SECS
+            }
+        },
+    };
+    Duration::from_secs(secs)
+}
+
+/// The extension's cache variables, as the chosen dialect would read them.
+pub fn cache_settings(
+    dialect: Dialect,
+    env: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> CacheSettings {
+    let enabled = match env(CACHE_ENABLED_VAR) {
+        None => true,
+        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                warnings.push(format!(
+                    "{CACHE_ENABLED_VAR}={v:?} is not TRUE or FALSE; caching stays enabled"
+                ));
+                true
+            }
+        },
+    };
+    let size = match env(CACHE_SIZE_VAR) {
+        None => DEFAULT_CACHE_SIZE,
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(s) if s > 1000 => {
+                warnings.push(format!(
+                    "{CACHE_SIZE_VAR}={s} exceeds max limit. Setting cache size to 1000 objects."
+                ));
+                1000
+            }
+            Ok(s) => s,
+            Err(_) => {
+                warnings.push(format!(
+                    "{CACHE_SIZE_VAR}={v:?} is not a whole number; using {DEFAULT_CACHE_SIZE}"
+                ));
+                DEFAULT_CACHE_SIZE
+            }
+        },
+    };
+    CacheSettings {
+        enabled,
+        size,
+        parameter_ttl: ttl(SSM_TTL_VAR, "Parameter Store", dialect, env, warnings),
+        secret_ttl: ttl(SM_TTL_VAR, "Secrets Manager", dialect, env, warnings),
+        promote_on_read: dialect == Dialect::Extension,
+    }
+}
+
+/// Combines arguments and environment. Errors are fatal start-up messages.
+pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
+    let Some(store) = args.store else {
+        return Err("--store FILE is required (see --help)".to_string());
+    };
+    let port = match args.port {
+        Some(p) => p,
+        None => match env(PORT_VAR) {
+            Some(v) => v
+                .trim()
+                .parse::<u16>()
+                .map_err(|_| format!("{PORT_VAR}={v:?} is not a port number"))?,
+            None => DEFAULT_PORT,
+        },
+    };
+    let dialect = args.dialect.unwrap_or(Dialect::Extension);
+    let token = resolve_token(args.token, env)?;
+    let log_level = if args.verbose {
+        log::LevelFilter::Debug
+    } else {
+        env(LOG_VAR)
+            .and_then(|v| parse_log_level(&v))
+            .or_else(|| env(EXTENSION_LOG_VAR).and_then(|v| parse_log_level(&v)))
+            .unwrap_or(log::LevelFilter::Info)
+    };
+    let mut warnings = Vec::new();
+    let cache = cache_settings(dialect, env, &mut warnings);
+    Ok(Config {
+        store,
+        port,
+        dialect,
+        token,
+        not_ready_for: args.not_ready_for.unwrap_or(Duration::ZERO),
+        log_level,
+        cache,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| map.get(k).cloned()
+    }
+
+    fn args(list: &[&str]) -> Result<Args, String> {
+        parse_args(list.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn parses_flags_both_spellings() {
+        let a = args(&[
+            "--store",
+            "s.json",
+            "--port=0",
+            "--dialect",
+            "agent",
+            "--token",
+            "t",
+            "--not-ready-for=250",
+            "--verbose",
+        ])
+        .unwrap();
+        assert_eq!(a.store, Some(PathBuf::from("s.json")));
+        assert_eq!(a.port, Some(0));
+        assert_eq!(a.dialect, Some(Dialect::Agent));
+        assert_eq!(a.token.as_deref(), Some("t"));
+        assert_eq!(a.not_ready_for, Some(Duration::from_millis(250)));
+        assert!(a.verbose);
+        assert!(args(&["--help"]).unwrap().help);
+        assert!(args(&["--port", "x"]).is_err());
+        assert!(args(&["--port"]).is_err());
+        assert!(args(&["--dialect", "lambda"]).is_err());
+        assert!(args(&["--bogus"]).is_err());
+    }
+
+    #[test]
+    fn token_chain_order() {
+        let env = env_of(&[("AWS_SESSION_TOKEN", "session"), ("AWS_TOKEN", "")]);
+        assert_eq!(resolve_token(None, &env).unwrap(), "session");
+        let env = env_of(&[
+            ("AWS_SESSION_TOKEN", "session"),
+            ("PARAMSECRETS_TOKEN", "mine"),
+        ]);
+        assert_eq!(resolve_token(None, &env).unwrap(), "mine");
+        assert_eq!(resolve_token(Some("x".into()), &env).unwrap(), "x");
+        let err = resolve_token(None, &env_of(&[])).unwrap_err();
+        for var in TOKEN_VARS {
+            assert!(err.contains(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn cache_env_rules() {
+        let mut w = Vec::new();
+        let s = cache_settings(Dialect::Extension, &env_of(&[]), &mut w);
+        assert!(s.enabled);
+        assert_eq!(s.size, 1000);
+        assert_eq!(s.parameter_ttl, Duration::from_secs(300));
+        assert!(w.is_empty());
+
+        let env = env_of(&[
+            ("PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED", "False"),
+            ("PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE", "0"),
+            ("SSM_PARAMETER_STORE_TTL", "0"),
+            ("SECRETS_MANAGER_TTL", "900"),
+        ]);
+        let s = cache_settings(Dialect::Extension, &env, &mut w);
+        assert!(!s.enabled);
+        assert_eq!(s.size, 0);
+        assert_eq!(s.parameter_ttl, Duration::ZERO);
+        assert_eq!(s.secret_ttl, Duration::from_secs(300));
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].contains("SECRETS_MANAGER_TTL exceeds max limit"),
+            "{w:?}"
+        );
+
+        let mut w = Vec::new();
+        let s = cache_settings(Dialect::Agent, &env, &mut w);
+        assert_eq!(s.secret_ttl, Duration::from_secs(900));
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn port_from_env_and_default() {
+        let base = Args {
+            store: Some("s".into()),
+            token: Some("t".into()),
+            ..Args::default()
+        };
+        let c = resolve(base.clone(), &env_of(&[])).unwrap();
+        assert_eq!(c.port, 2773);
+        let c = resolve(base.clone(), &env_of(&[(PORT_VAR, "9999")])).unwrap();
+        assert_eq!(c.port, 9999);
+        let c = resolve(
+            Args {
+                port: Some(0),
+                ..base.clone()
+            },
+            &env_of(&[(PORT_VAR, "9999")]),
+        )
+        .unwrap();
+        assert_eq!(c.port, 0);
+        assert!(resolve(base, &env_of(&[(PORT_VAR, "nope")])).is_err());
+    }
+}

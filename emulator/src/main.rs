@@ -1,0 +1,260 @@
+//! `paramsecrets-emulator`: a local stand-in for the AWS Parameters and Secrets Lambda
+//! Extension (and the Secrets Manager Agent's dialect), serving values from a JSON file.
+//!
+//! Start-up order matters to the test harnesses: everything that can fail (arguments, token,
+//! store, bind) happens before the single stdout line `listening on 127.0.0.1:<port>
+//! dialect=<dialect>`, so a harness that sees that line knows the server is accepting.
+
+mod agent;
+mod app;
+mod cache;
+mod config;
+mod extension;
+mod logger;
+mod model;
+mod query;
+mod reload;
+mod server;
+mod stats;
+mod store;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::app::App;
+use crate::cache::Cache;
+use crate::config::Config;
+use crate::reload::StoreHandle;
+
+const HELP: &str = "\
+paramsecrets-emulator: a local AWS Parameters and Secrets Lambda Extension (and Secrets Manager
+Agent) serving values from a JSON store file.
+
+USAGE:
+    paramsecrets-emulator --store FILE [--port P] [--dialect extension|agent] [--token T]
+                          [--not-ready-for MS] [--verbose] [--help]
+
+FLAGS:
+    --store FILE          JSON store to serve (required). Reloaded when its mtime changes
+                          (checked every 200 ms) and on SIGHUP; a broken file keeps the old
+                          store and logs an error.
+    --port P              Port on 127.0.0.1 (only). Default: $PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
+                          else 2773. 0 picks a free port.
+    --dialect D           extension (default): the AWS-managed Lambda extension.
+                          agent: the open-source aws-secretsmanager-agent.
+    --token T             The expected token (a value file://PATH is read from PATH and trimmed).
+                          Default: the first set of $PARAMSECRETS_TOKEN, $AWS_TOKEN,
+                          $AWS_SESSION_TOKEN, $AWS_CONTAINER_AUTHORIZATION_TOKEN (same file://
+                          rule). None set: exit status 1.
+    --not-ready-for MS    For MS milliseconds after start, behave like an extension in the
+                          Lambda INIT phase: extension dialect answers the API routes with 400
+                          \"not ready to serve traffic, please wait\"; agent dialect resets every
+                          connection (as if not listening yet).
+    --verbose, -v         One line per request on stderr (method, path, names, status, cache
+                          hit/miss). Values and tokens are never logged.
+    --help, -h            This text.
+    Flags also accept --flag=value.
+
+OUTPUT:
+    stdout gets exactly one line once the socket is bound, then nothing else:
+        listening on 127.0.0.1:<port> dialect=<extension|agent>
+    Everything else goes to stderr.
+
+ENVIRONMENT:
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT       default port (2773)
+    PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED   TRUE/FALSE, any case (default TRUE)
+    PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE      entries, 0-1000 (default 1000; 0 = no cache)
+    SSM_PARAMETER_STORE_TTL                      seconds (default 300; 0 = no cache)
+    SECRETS_MANAGER_TTL                          seconds (default 300; 0 = no cache)
+                                                 TTLs are capped at 300 (extension, with a
+                                                 warning) or 3600 (agent).
+    PARAMSECRETS_TOKEN, AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN
+                                                 token chain (see --token)
+    PARAMSECRETS_EMULATOR_LOG                    debug|info|warn|error|off (default info;
+                                                 debug = --verbose). Falls back to
+                                                 PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL.
+
+ROUTES:
+    extension: GET /systemsmanager/parameters/get[/]?name=N[&withDecryption=true][&version=V|&label=L]
+               GET /secretsmanager/get?secretId=S[&versionId=I][&versionStage=T]
+               bad token 401; upstream errors 400 (generic text); unknown path 404; non-GET 405.
+    agent:     GET /secretsmanager/get?secretId=S[&versionId=I][&versionStage=T][&refreshNow=B]
+               GET /v1/<secretId>[?...]   GET /ping
+               X-Forwarded-For 400; bad token 403; AWS errors as {\"__type\",\"message\"} JSON.
+    both:      GET  /_emulator/stats   counters, no token needed, never values:
+                    {\"requests\":N,\"upstream_calls\":N,\"cache_hits\":N,\"errors\":N,
+                     \"keys\":{\"parameter:/app/x\":{\"requests\":N,\"upstream_calls\":N},
+                             \"secret:dev/db\":{...}}}
+               POST /_emulator/reset   zero the counters and empty the cache.
+
+STORE FORMAT (JSON; full description in emulator/README.md):
+    {\"parameters\": [
+       {\"name\": \"/app/short\", \"value\": \"hello\"},
+       {\"name\": \"/app/full\", \"type\": \"SecureString\", \"versions\": [
+          {\"version\": 1, \"value\": \"v1\", \"labels\": [\"old\"], \"last_modified\": \"2024-01-02T03:04:05.678Z\"},
+          {\"version\": 2, \"value\": \"v2\", \"labels\": [\"Prod\"]}]}],
+     \"secrets\": [
+       {\"name\": \"dev/db\", \"string\": \"{\\\"username\\\":\\\"u\\\"}\"},
+       {\"name\": \"bin\", \"binary_base64\": \"AAEC/w==\"},
+       {\"name\": \"rotated\", \"versions\": [
+          {\"version_id\": \"1111...\", \"stages\": [\"AWSPREVIOUS\"], \"string\": \"old\"},
+          {\"version_id\": \"2222...\", \"stages\": [\"AWSCURRENT\"], \"string\": \"new\"}]}]}
+    type: String (default) | StringList | SecureString; data_type default text.
+    Default dates 2024-01-01T00:00:00.000Z; ARNs and secret version ids are generated
+    deterministically when not given.
+
+TEST KNOBS (per parameter or secret entry, both dialects):
+    \"error\": \"AccessDeniedException\"   the emulated AWS call fails with this type
+    \"error_status\": 429                  its HTTP status (default 400; 500 for
+                                         InternalServerError, InternalFailure, ServiceUnavailable)
+    \"error_message\": \"...\"               its message (default names the entry)
+    \"respond\": {\"status\": 200, \"body\": \"...\", \"content_type\": \"text/plain\", \"headers\": {}}
+                                         answer verbatim instead (after the token check)
+    \"delay_ms\": 1500                     sleep before answering (every request for that name)
+    --not-ready-for MS                   see above
+
+SIGNALS:
+    SIGTERM, SIGINT: exit 0.   SIGHUP: reload the store now.
+";
+
+fn main() -> ExitCode {
+    let args = match config::parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("paramsecrets-emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.help {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let config = match config::resolve(args, &env) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("paramsecrets-emulator: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    logger::init(config.log_level);
+    for warning in &config.warnings {
+        log::warn!("{warning}");
+    }
+    let store = match StoreHandle::open(&config.store) {
+        Ok(s) => s,
+        Err(e) => {
+            log::error!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            log::error!("cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(run(config, store))
+}
+
+async fn run(config: Config, store: StoreHandle) -> ExitCode {
+    let listener = match TcpListener::bind(("127.0.0.1", config.port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            log::error!("cannot listen on 127.0.0.1:{}: {e}", config.port);
+            return ExitCode::from(1);
+        }
+    };
+    let port = match listener.local_addr() {
+        Ok(a) => a.port(),
+        Err(e) => {
+            log::error!("cannot read the bound address: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let (mut term, mut int, mut hup) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) {
+        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
+        _ => {
+            log::error!("cannot install signal handlers");
+            return ExitCode::from(1);
+        }
+    };
+
+    let (params, secrets) = {
+        let s = store.current();
+        (s.parameter_count(), s.secret_count())
+    };
+    let c = &config.cache;
+    log::info!(
+        "serving {} ({params} parameters, {secrets} secrets); cache {} (size {}, parameter TTL {}s, secret TTL {}s){}",
+        store.path().display(),
+        if c.enabled { "enabled" } else { "disabled" },
+        c.size,
+        c.parameter_ttl.as_secs(),
+        c.secret_ttl.as_secs(),
+        if config.not_ready_for.is_zero() {
+            String::new()
+        } else {
+            format!("; not ready for {} ms", config.not_ready_for.as_millis())
+        }
+    );
+
+    let app = Arc::new(App::new(
+        config.dialect,
+        config.token,
+        config.not_ready_for,
+        store,
+        Cache::new(config.cache),
+    ));
+
+    // Store watcher: a stat every 200 ms is negligible, and keeps the request path free of it.
+    let watcher = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            watcher.store.check();
+        }
+    });
+    let reloader = app.clone();
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            log::info!("SIGHUP: reloading the store");
+            reloader.store.reload_now();
+        }
+    });
+
+    // The one stdout line; harnesses parse the port from it.
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "listening on 127.0.0.1:{port} dialect={}",
+            config.dialect.as_str()
+        );
+        let _ = out.flush();
+    }
+
+    let shutdown = async move {
+        tokio::select! {
+            _ = term.recv() => log::info!("SIGTERM: exiting"),
+            _ = int.recv() => log::info!("SIGINT: exiting"),
+        }
+    };
+    server::run(app, listener, shutdown).await;
+    ExitCode::SUCCESS
+}
