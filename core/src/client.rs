@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{FuturesOrdered, StreamExt};
 use parking_lot::Mutex;
 
 use crate::cache::{Cache, CacheKey, CachedValue, KeyRef};
@@ -195,10 +195,22 @@ impl Client {
         reqs: &[ParameterRequest<'_>],
         opts: ReadOptions,
     ) -> Vec<Result<Arc<Parameter>>> {
-        stream::iter(reqs.iter().map(|r| self.get_parameter(r, opts)))
-            .buffered(BATCH_CONCURRENCY)
-            .collect()
-            .await
+        let mut results = Vec::with_capacity(reqs.len());
+        let mut pending = FuturesOrdered::new();
+        let mut next = reqs.iter();
+        // A plain loop rather than `stream::iter(..).map(closure)`: the closure's
+        // higher-ranked borrow makes the future impossible to prove `Send`, and the
+        // bindings spawn these futures on multi-threaded runtimes.
+        for r in next.by_ref().take(BATCH_CONCURRENCY) {
+            pending.push_back(self.get_parameter(r, opts));
+        }
+        while let Some(result) = pending.next().await {
+            results.push(result);
+            if let Some(r) = next.next() {
+                pending.push_back(self.get_parameter(r, opts));
+            }
+        }
+        results
     }
 
     /// Reads many secrets (see [`get_parameters`](Self::get_parameters)).
@@ -207,10 +219,19 @@ impl Client {
         reqs: &[SecretRequest<'_>],
         opts: ReadOptions,
     ) -> Vec<Result<Arc<Secret>>> {
-        stream::iter(reqs.iter().map(|r| self.get_secret(r, opts)))
-            .buffered(BATCH_CONCURRENCY)
-            .collect()
-            .await
+        let mut results = Vec::with_capacity(reqs.len());
+        let mut pending = FuturesOrdered::new();
+        let mut next = reqs.iter();
+        for r in next.by_ref().take(BATCH_CONCURRENCY) {
+            pending.push_back(self.get_secret(r, opts));
+        }
+        while let Some(result) = pending.next().await {
+            results.push(result);
+            if let Some(r) = next.next() {
+                pending.push_back(self.get_secret(r, opts));
+            }
+        }
+        results
     }
 
     /// Drops every cached entry of this parameter (all versions, labels, decrypt flags).
@@ -358,7 +379,9 @@ impl Inner {
             let wait = retry::jittered(attempt);
             let again = match err.retry() {
                 Retry::Never => false,
-                Retry::StartUp => started.elapsed().saturating_add(wait) < self.config.ready_timeout,
+                Retry::StartUp => {
+                    started.elapsed().saturating_add(wait) < self.config.ready_timeout
+                }
                 Retry::Transient => transient_retries < retry::MAX_TRANSIENT_RETRIES,
             };
             log::debug!(

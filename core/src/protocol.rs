@@ -90,8 +90,14 @@ pub fn validate_name(what: &str, value: &str) -> Result<()> {
 
 pub fn validate_parameter(req: &ParameterRequest<'_>) -> Result<()> {
     validate_name("parameter name", req.name)?;
-    if let Selector::Label(l) = req.selector {
-        validate_name("parameter label", l)?;
+    match req.selector {
+        Selector::Label(l) => validate_name("parameter label", l)?,
+        Selector::Version(0) => {
+            return Err(Error::invalid(
+                "parameter versions start at 1; version 0 does not exist",
+            ));
+        }
+        _ => {}
     }
     Ok(())
 }

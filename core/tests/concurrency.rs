@@ -94,6 +94,26 @@ async fn batches_fan_out_and_keep_per_item_results() {
         "/conf/plain",
     ];
     let reqs: Vec<_> = names.iter().map(|n| ParameterRequest::new(n)).collect();
+    // Spawned, so the batch future must be `Send` (the bindings rely on it).
+    let spawned = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let names = [
+                "/conf/plain",
+                "/conf/missing",
+                "/conf/list",
+                "",
+                "/conf/plain",
+            ];
+            let reqs: Vec<_> = names.iter().map(|n| ParameterRequest::new(n)).collect();
+            client
+                .get_parameters(&reqs, ReadOptions::default())
+                .await
+                .len()
+        })
+    };
+    assert_eq!(spawned.await.unwrap(), 5);
+    client.clear_cache();
     let results = client.get_parameters(&reqs, ReadOptions::default()).await;
     assert_eq!(results.len(), 5);
     assert_eq!(results[0].as_ref().unwrap().value_str(), "hello");
@@ -107,7 +127,24 @@ async fn batches_fan_out_and_keep_per_item_results() {
         "invalid_argument"
     );
     assert_eq!(results[4].as_ref().unwrap().value_str(), "hello");
-    assert_eq!(emulator.requests_for("parameter:/conf/plain").await, 1);
+    assert_eq!(emulator.requests_for("parameter:/conf/plain").await, 2);
+    let ids = [
+        SecretRequest::new("conf/string"),
+        SecretRequest::new("conf/missing"),
+    ];
+    let secrets = tokio::spawn({
+        let client = client.clone();
+        async move {
+            let ids = [
+                SecretRequest::new("conf/string"),
+                SecretRequest::new("conf/missing"),
+            ];
+            client.get_secrets(&ids, ReadOptions::default()).await.len()
+        }
+    });
+    assert_eq!(secrets.await.unwrap(), 2);
+    let results = client.get_secrets(&ids, ReadOptions::default()).await;
+    assert!(results[0].is_ok() && results[1].is_err());
 }
 
 #[tokio::test]
