@@ -1,0 +1,224 @@
+// Benchmarks of the npm package `paramsecrets` next to its baselines, in one run (DESIGN §8):
+//   L1 hit (awaited getParameter)   vs Map.get and Powertools Parameters' cached SSMProvider.get
+//   L1 miss (forceFetch)            vs a keep-alive fetch (undici) GET to the same emulator
+//   cold start (import + client)    vs @aws-sdk/client-ssm import + new SSMClient, fresh processes
+//   package size                    npm pack tarball and unpacked
+// Prints medians with their spread (min–max over rounds) and ratios, and writes RESULTS.md.
+//
+// Usage: node bench.mjs [--quick]   (make -C bench/node bench | bench-quick)
+
+import { spawn, spawnSync, execFileSync } from 'node:child_process'
+import { createServer } from 'node:http'
+import { writeFileSync, mkdtempSync, existsSync } from 'node:fs'
+import { tmpdir, cpus, loadavg } from 'node:os'
+import { join, dirname } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repo = join(here, '..', '..')
+const pkgDir = join(repo, 'bindings-node')
+const entry = pathToFileURL(join(pkgDir, 'lib', 'index.mjs')).href
+const quick = process.argv.includes('--quick')
+
+const CFG = quick
+  ? { rounds: 5, hitIters: 50_000, missRounds: 5, missIters: 200, coldRuns: 7 }
+  : { rounds: 15, hitIters: 200_000, missRounds: 9, missIters: 1_000, coldRuns: 21 }
+const BUDGET = { hitNs: 2000, coldMs: 20, packageBytes: 4 * 1024 * 1024 }
+const TOKEN = 'bench-token'
+const NAME = '/bench/param'
+const VALUE = 'bench-value-0123456789'
+
+// ------------------------------------------------------------------------------------------
+// helpers
+// ------------------------------------------------------------------------------------------
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length })
+
+/** ns per awaited call of `fn`, one figure per round. */
+async function perCall (fn, iters, rounds) {
+  for (let i = 0; i < Math.min(iters, 10_000); i++) await fn() // warm-up (JIT)
+  const out = []
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < iters; i++) await fn()
+    out.push(Number(process.hrtime.bigint() - t0) / iters)
+  }
+  return summary(out)
+}
+
+/** ns per synchronous call of `fn`. */
+function perCallSync (fn, iters, rounds) {
+  let sink = 0
+  for (let i = 0; i < 10_000; i++) sink += fn() === undefined ? 0 : 1
+  const out = []
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < iters; i++) sink += fn() === undefined ? 0 : 1
+    out.push(Number(process.hrtime.bigint() - t0) / iters)
+  }
+  if (sink < 0) console.log(sink)
+  return summary(out)
+}
+
+async function startEmulator () {
+  const bin = process.env.PARAMSECRETS_EMULATOR || join(repo, 'target', 'debug', 'paramsecrets-emulator')
+  if (!existsSync(bin)) throw new Error(`no emulator at ${bin}: cargo build -p paramsecrets-emulator`)
+  const dir = mkdtempSync(join(tmpdir(), 'paramsecrets-bench-'))
+  const store = join(dir, 'store.json')
+  writeFileSync(store, JSON.stringify({ parameters: [{ name: NAME, value: VALUE }] }))
+  const child = spawn(bin, ['--store', store, '--port', '0', '--token', TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve)
+    child.once('exit', (c) => reject(new Error(`emulator exited ${c}`)))
+  })
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)[1])
+  return { port, url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') }
+}
+
+/** A tiny stand-in for the SSM API (awsJson1_1 GetParameter), for Powertools' first fetch. */
+async function startSsmStub () {
+  let calls = 0
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (d) => { body += d })
+    req.on('end', () => {
+      calls++
+      const { Name } = JSON.parse(body || '{}')
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+      res.end(JSON.stringify({
+        Parameter: { ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${Name}`, DataType: 'text', LastModifiedDate: 1704067200, Name, Type: 'String', Value: VALUE, Version: 1 }
+      }))
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${server.address().port}`, calls: () => calls, stop: () => server.close() }
+}
+
+/** Milliseconds reported by `script` (it prints one number), in fresh processes. */
+function coldStart (script, runs, cwd) {
+  const inProcess = []
+  const wall = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8' })
+    wall.push(performance.now() - t0)
+    if (r.status !== 0) throw new Error(`cold-start script failed: ${r.stderr}`)
+    inProcess.push(Number(r.stdout.trim()))
+  }
+  return { inProcess: summary(inProcess), wall: summary(wall) }
+}
+
+const fmtNs = (s) => s.median >= 10_000
+  ? `${(s.median / 1000).toFixed(1)} µs (${(s.min / 1000).toFixed(1)}–${(s.max / 1000).toFixed(1)})`
+  : `${s.median.toFixed(0)} ns (${s.min.toFixed(0)}–${s.max.toFixed(0)})`
+const fmtMs = (s) => `${s.median.toFixed(2)} ms (${s.min.toFixed(2)}–${s.max.toFixed(2)})`
+const ratio = (a, b) => `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×`
+
+// ------------------------------------------------------------------------------------------
+// run
+// ------------------------------------------------------------------------------------------
+
+const { Client } = await import(entry)
+const { SSMClient } = await import('@aws-sdk/client-ssm')
+const { SSMProvider } = await import('@aws-lambda-powertools/parameters/ssm')
+
+const emu = await startEmulator()
+const stub = await startSsmStub()
+const rows = []
+const notes = []
+try {
+  console.log(`paramsecrets Node benchmark (${quick ? 'quick' : 'full'}): node ${process.version}, ${cpus().length} cores`)
+
+  // --- L1 hit -----------------------------------------------------------------------------
+  const client = new Client({ endpoint: emu.url, token: TOKEN })
+  if (await client.getParameter(NAME) !== VALUE) throw new Error('wrong value from the emulator')
+  const map = new Map([[NAME, VALUE]])
+  const provider = new SSMProvider({
+    awsSdkV3Client: new SSMClient({ endpoint: stub.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' } })
+  })
+  if (await provider.get(NAME, { maxAge: 3600 }) !== VALUE) throw new Error('wrong value from the SSM stub')
+
+  const hit = await perCall(() => client.getParameter(NAME), CFG.hitIters, CFG.rounds)
+  const mapGet = perCallSync(() => map.get(NAME), CFG.hitIters, CFG.rounds)
+  const mapAwait = await perCall(() => map.get(NAME), CFG.hitIters, CFG.rounds)
+  const pt = await perCall(() => provider.get(NAME, { maxAge: 3600 }), CFG.hitIters / 4, CFG.rounds)
+  if (client.stats().requests !== 1) throw new Error(`the hit loop sent requests: ${JSON.stringify(client.stats())}`)
+  if (stub.calls() !== 1) throw new Error(`Powertools went to the stub ${stub.calls()} times`)
+  console.log(`L1 hit, awaited getParameter:       ${fmtNs(hit)}`)
+  console.log(`  Map.get (sync):                   ${fmtNs(mapGet)}`)
+  console.log(`  await Map.get:                    ${fmtNs(mapAwait)}`)
+  console.log(`  Powertools SSMProvider.get (hit): ${fmtNs(pt)}  → Powertools time / paramsecrets time = ${ratio(pt.median, hit.median)}`)
+  rows.push(['L1 hit, `await client.getParameter(name)`', fmtNs(hit), '', '', `≤ 2 µs: ${hit.median <= BUDGET.hitNs ? 'met' : 'MISSED'}`])
+  rows.push(['↳ `Map.get(name)` (sync)', '', fmtNs(mapGet), `hit / Map.get = ${ratio(hit.median, mapGet.median)}`, ''])
+  rows.push(['↳ `await Map.get(name)`', '', fmtNs(mapAwait), `hit / await Map.get = ${ratio(hit.median, mapAwait.median)}`, ''])
+  rows.push(['↳ Powertools `SSMProvider.get` (cached)', '', fmtNs(pt), `Powertools / paramsecrets = ${ratio(pt.median, hit.median)}`, `≥ 10×: ${pt.median / hit.median >= 10 ? 'met' : 'MISSED'}`])
+
+  // --- L1 miss ----------------------------------------------------------------------------
+  const miss = await perCall(() => client.getParameter(NAME, { forceFetch: true }), CFG.missIters, CFG.missRounds)
+  const url = `${emu.url}/systemsmanager/parameters/get?name=${encodeURIComponent(NAME)}&withDecryption=true`
+  const headers = { 'X-Aws-Parameters-Secrets-Token': TOKEN }
+  const viaFetch = async () => {
+    const r = await fetch(url, { headers })
+    const body = await r.json()
+    return body.Parameter.Value
+  }
+  if (await viaFetch() !== VALUE) throw new Error('fetch baseline read the wrong value')
+  const f = await perCall(viaFetch, CFG.missIters, CFG.missRounds)
+  console.log(`L1 miss, forceFetch getParameter:   ${fmtNs(miss)}`)
+  console.log(`  keep-alive fetch GET + json():    ${fmtNs(f)}  → ratio ${ratio(f.median, miss.median)}`)
+  rows.push(['L1 miss (`forceFetch`), served by the emulator', fmtNs(miss), '', '', ''])
+  rows.push(['↳ keep-alive `fetch` (undici) GET + `json()`', '', fmtNs(f), `fetch / paramsecrets = ${ratio(f.median, miss.median)}`, `no slower than fetch: ${miss.median <= f.median ? 'met' : 'MISSED'}`])
+  rows.push(['↳ L1 hit vs one keep-alive GET', '', '', `GET / hit = ${ratio(f.median, hit.median)}`, `≥ 200×: ${f.median / hit.median >= 200 ? 'met' : 'MISSED'}`])
+
+  // --- cold start -------------------------------------------------------------------------
+  const ours = `const t0 = performance.now(); const { Client } = await import(${JSON.stringify(entry)}); new Client({ port: 2773, token: 't' }); console.log(performance.now() - t0)`
+  const sdk = `const t0 = performance.now(); const { SSMClient } = await import('@aws-sdk/client-ssm'); new SSMClient({ region: 'us-east-1' }); console.log(performance.now() - t0)`
+  const empty = `const t0 = performance.now(); console.log(performance.now() - t0)`
+  const c1 = coldStart(ours, CFG.coldRuns, here)
+  const c2 = coldStart(sdk, CFG.coldRuns, here)
+  const c0 = coldStart(empty, CFG.coldRuns, here)
+  console.log(`cold start, import + new Client():  ${fmtMs(c1.inProcess)}  (process wall ${fmtMs(c1.wall)})`)
+  console.log(`  @aws-sdk/client-ssm + SSMClient:  ${fmtMs(c2.inProcess)}  (process wall ${fmtMs(c2.wall)})  → ${ratio(c2.inProcess.median, c1.inProcess.median)}`)
+  console.log(`  empty node process wall:          ${fmtMs(c0.wall)}`)
+  rows.push([`Cold start: \`import\` + \`new Client()\` (fresh process, median of ${CFG.coldRuns})`, fmtMs(c1.inProcess), '', '', `≤ 20 ms: ${c1.inProcess.median <= BUDGET.coldMs ? 'met' : 'MISSED'}`])
+  rows.push(['↳ `@aws-sdk/client-ssm` import + `new SSMClient()`', '', fmtMs(c2.inProcess), `SDK / paramsecrets = ${ratio(c2.inProcess.median, c1.inProcess.median)}`, ''])
+  rows.push(['↳ whole process wall time (ours / SDK / empty `node`)', fmtMs(c1.wall), `${fmtMs(c2.wall)} / ${fmtMs(c0.wall)}`, '', ''])
+
+  // --- package size -----------------------------------------------------------------------
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkgDir, encoding: 'utf8' }))[0]
+  const mb = (b) => `${(b / 1024 / 1024).toFixed(2)} MiB`
+  console.log(`package: tarball ${mb(packed.size)}, unpacked ${mb(packed.unpackedSize)} (${packed.entryCount} files)`)
+  rows.push(['npm package (`npm pack`): tarball / unpacked', `${mb(packed.size)} / ${mb(packed.unpackedSize)}`, '', '', `≤ 4 MB: ${packed.size <= BUDGET.packageBytes ? 'met' : 'MISSED'} (tarball)`])
+  notes.push(`${packed.entryCount} files; the native module is \`paramsecrets.linux-x64-gnu.node\` (stripped).`)
+} finally {
+  emu.stop()
+  stub.stop()
+}
+
+const cmd = quick ? 'make -C bench/node bench-quick' : 'make -C bench/node bench'
+const load = loadavg().map((x) => x.toFixed(2)).join(', ')
+const md = `# Node.js benchmark results
+
+Command: \`${cmd}\` (runs \`node bench/node/bench.mjs${quick ? ' --quick' : ''}\` after building the package and the emulator).
+Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at the end ${load} (other builds shared the machine: compare ratios more than absolute figures).
+Figures are medians over rounds, with (min–max) across rounds; every baseline ran in the same process and run.
+Hit loops: ${CFG.rounds} rounds × ${CFG.hitIters} awaited calls (Powertools: ×${CFG.hitIters / 4}); miss loops: ${CFG.missRounds} rounds × ${CFG.missIters} requests to the emulator (debug build, its own cache on); cold start: ${CFG.coldRuns} fresh \`node\` processes each, time measured inside the process from before \`import\` to after the client is built.
+
+| measurement | paramsecrets | baseline | ratio | budget (DESIGN §8) |
+|---|---|---|---|---|
+${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+
+Baselines: \`Map.get\` on a one-entry Map; Powertools \`SSMProvider.get(name, { maxAge: 3600 })\` from
+\`@aws-lambda-powertools/parameters\` 2.35.0, its first fetch served by a local stub of the SSM API
+(\`@aws-sdk/client-ssm\` with \`endpoint\` on 127.0.0.1 and dummy credentials), every timed call a cache hit;
+\`fetch\` is Node's built-in undici client (keep-alive) doing the same GET the extension answers, plus \`json()\`.
+${notes.join('\n')}
+`
+writeFileSync(join(here, 'RESULTS.md'), md)
+console.log(`\nwrote ${join('bench', 'node', 'RESULTS.md')}`)

@@ -1,0 +1,227 @@
+// Types of the public API of `paramsecrets` (hand-written; the native module's own types are
+// generated into ../native.d.ts and stay private).
+/// <reference types="node" />
+
+import { inspect } from 'node:util'
+
+/** Client settings. Unset ones come from the environment, then the defaults. */
+export interface ClientOptions {
+  /** Full base URL, e.g. `http://127.0.0.1:2773`. Loopback only unless `allowNonLoopback`. */
+  endpoint?: string
+  /** The extension's port on 127.0.0.1 (env `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, default 2773). */
+  port?: number
+  /** The `X-Aws-Parameters-Secrets-Token` value (`file://PATH` reads a file). Default: env `PARAMSECRETS_TOKEN`, `AWS_TOKEN`, `AWS_SESSION_TOKEN`, `AWS_CONTAINER_AUTHORIZATION_TOKEN`. */
+  token?: string
+  /** In-process cache TTL for both kinds, in **seconds** (0 turns the cache off). Default 300. */
+  ttl?: number
+  /** Parameter TTL in seconds (overrides `ttl`). */
+  parameterTtl?: number
+  /** Secret TTL in seconds (overrides `ttl`). */
+  secretTtl?: number
+  /** Cache capacity in entries (least recently used evicted). Default 1000. */
+  cacheSize?: number
+  /** Timeout of one HTTP attempt, in **milliseconds**. Default 1000. */
+  timeoutMs?: number
+  /** How long to keep retrying while the extension starts, in milliseconds. Default 3000. */
+  readyTimeoutMs?: number
+  /** Serve an expired value this many seconds past its TTL when a refresh fails transiently. Default 0. */
+  staleIfError?: number
+  /** Accept an endpoint that is not on this machine (the token is part of the function's credentials). */
+  allowNonLoopback?: boolean
+  /** Read defaults from this map instead of `process.env`. */
+  env?: Record<string, string>
+}
+
+/** Per-call cache control. */
+export interface ReadOptions {
+  /** Accept a cached value at most this many **seconds** old (overrides the TTL for this read). */
+  maxAge?: number
+  /** Skip the in-process cache and refill it. */
+  forceFetch?: boolean
+}
+
+export type Transform = 'json' | 'binary' | 'auto'
+
+export interface ParameterRecordOptions extends ReadOptions {
+  /** Decrypt SecureString values (default true). */
+  decrypt?: boolean
+  /** A version number (not with `label`). */
+  version?: number
+  /** A label (not with `version`). */
+  label?: string
+}
+
+export interface ParameterOptions extends ParameterRecordOptions {
+  /** `json` parses the value, `binary` base64-decodes it into a Buffer, `auto` picks by the name's suffix (`.json`, `.binary`). */
+  transform?: Transform
+}
+
+export interface SecretRecordOptions extends ReadOptions {
+  versionId?: string
+  versionStage?: string
+}
+
+export interface SecretOptions extends SecretRecordOptions {
+  transform?: Transform
+}
+
+export interface ParametersOptions extends ReadOptions {
+  decrypt?: boolean
+  transform?: Transform
+}
+
+export interface SecretsOptions extends ReadOptions {
+  transform?: Transform
+}
+
+/** One result of a batch read: a value or the error for that name. */
+export type BatchResult<T> =
+  | { name: string; value: T; error?: undefined }
+  | { name: string; value?: undefined; error: ParamSecretsError }
+
+/** Counters since the client was built (`clearCache` keeps them). */
+export interface Stats {
+  hits: number
+  misses: number
+  staleServed: number
+  coalesced: number
+  requests: number
+  retries: number
+  errors: number
+  evictions: number
+}
+
+/** A parameter with its metadata. `toString`, `toJSON` and `util.inspect` redact the value. */
+export declare class Parameter {
+  private constructor ()
+  readonly name: string
+  readonly type: 'String' | 'StringList' | 'SecureString' | string
+  readonly version: number
+  readonly arn: string | null
+  readonly lastModified: Date | null
+  readonly dataType: string | null
+  readonly selector: string | null
+  /** The plaintext value. */
+  get value (): string
+  /** For `/aws/reference/secretsmanager/…` names: the secret as a JSON string. */
+  get sourceResult (): string | null
+  toJSON (): Record<string, unknown>
+  toString (): string
+  [inspect.custom] (): string
+}
+
+/** A secret with its metadata: exactly one of `secretString` / `secretBinary`. Redacted like `Parameter`. */
+export declare class Secret {
+  private constructor ()
+  readonly name: string | null
+  readonly arn: string | null
+  readonly versionId: string | null
+  readonly versionStages: string[]
+  readonly createdDate: Date | null
+  get secretString (): string | null
+  get secretBinary (): Buffer | null
+  get value (): string | Buffer
+  toJSON (): Record<string, unknown>
+  toString (): string
+  [inspect.custom] (): string
+}
+
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'missing_token'
+  | 'unauthorized'
+  | 'not_found'
+  | 'not_found_or_denied'
+  | 'access_denied'
+  | 'not_ready'
+  | 'unavailable'
+  | 'throttled'
+  | 'timeout'
+  | 'upstream'
+  | 'protocol'
+  | 'internal'
+
+/** Every error paramsecrets raises. */
+export declare class ParamSecretsError extends Error {
+  constructor (message: string, details?: { code?: ErrorCode; status?: number | null; awsType?: string | null; attempts?: number; cause?: unknown })
+  /** The stable code (one per subclass). */
+  readonly code: ErrorCode
+  /** The HTTP status of the last response, when there was one. */
+  readonly status: number | null
+  /** The AWS error type (`__type` / `x-amzn-errortype`), when given. */
+  readonly awsType: string | null
+  /** HTTP attempts made before giving up (0 when none was made). */
+  readonly attempts: number
+}
+/** A bad name, id or option, caught before any request. */
+export declare class InvalidArgumentError extends ParamSecretsError { readonly code: 'invalid_argument' }
+/** No token source was found (the message names the variables tried). */
+export declare class MissingTokenError extends ParamSecretsError { readonly code: 'missing_token' }
+/** 401/403: the token is missing, wrong or rejected. */
+export declare class UnauthorizedError extends ParamSecretsError { readonly code: 'unauthorized' }
+/** A definite not-found (the Agent's ResourceNotFound / ParameterNotFound). */
+export declare class NotFoundError extends ParamSecretsError { readonly code: 'not_found' }
+/** The managed extension's generic 400: not found, denied or a bad version (see its CloudWatch logs and IAM). */
+export declare class NotFoundOrDeniedError extends ParamSecretsError { readonly code: 'not_found_or_denied' }
+/** An explicit AccessDenied from the Agent. */
+export declare class AccessDeniedError extends ParamSecretsError { readonly code: 'access_denied' }
+/** Still "not ready" when the readiness deadline ran out. */
+export declare class NotReadyError extends ParamSecretsError { readonly code: 'not_ready' }
+/** Nothing listening, or connection failures after retries. */
+export declare class UnavailableError extends ParamSecretsError { readonly code: 'unavailable' }
+/** 429 or ThrottlingException after retries. */
+export declare class ThrottledError extends ParamSecretsError { readonly code: 'throttled' }
+/** A request or the overall deadline timed out. */
+export declare class TimeoutError extends ParamSecretsError { readonly code: 'timeout' }
+/** Other 5xx or AWS errors (see `status` and `awsType`). */
+export declare class UpstreamError extends ParamSecretsError { readonly code: 'upstream' }
+/** A response that cannot be parsed, is over the size cap, or a value a transform cannot read. */
+export declare class ProtocolError extends ParamSecretsError { readonly code: 'protocol' }
+/** A bug (a caught panic). Never expected. */
+export declare class InternalError extends ParamSecretsError { readonly code: 'internal' }
+
+/** Code → class. */
+export declare const errorClasses: Readonly<Record<ErrorCode, typeof ParamSecretsError>>
+
+/** The package version. */
+export declare const version: string
+
+/** Reads SSM parameters and Secrets Manager secrets through the AWS Parameters and Secrets Lambda Extension, with an in-process cache. */
+export declare class Client {
+  /** Builds a client from the environment and `options`. Throws `MissingTokenError`, `InvalidArgumentError` or `TypeError`. */
+  constructor (options?: ClientOptions)
+  /** The extension's base URL. */
+  readonly endpoint: string
+
+  getParameter (name: string, options?: ParameterOptions & { transform?: undefined }): Promise<string>
+  getParameter<T = unknown> (name: string, options: ParameterOptions & { transform: 'json' }): Promise<T>
+  getParameter (name: string, options: ParameterOptions & { transform: 'binary' }): Promise<Buffer>
+  getParameter<T = unknown> (name: string, options: ParameterOptions & { transform: 'auto' }): Promise<string | Buffer | T>
+  getParameterRecord (name: string, options?: ParameterRecordOptions): Promise<Parameter>
+
+  getSecret (secretId: string, options?: SecretOptions & { transform?: undefined }): Promise<string | Buffer>
+  getSecret<T = unknown> (secretId: string, options: SecretOptions & { transform: 'json' }): Promise<T>
+  getSecret (secretId: string, options: SecretOptions & { transform: 'binary' }): Promise<Buffer>
+  getSecret<T = unknown> (secretId: string, options: SecretOptions & { transform: 'auto' }): Promise<string | Buffer | T>
+  getSecretRecord (secretId: string, options?: SecretRecordOptions): Promise<Secret>
+
+  getParameters (names: readonly string[], options?: ParametersOptions & { transform?: undefined }): Promise<Array<BatchResult<string>>>
+  getParameters<T = unknown> (names: readonly string[], options: ParametersOptions & { transform: 'json' }): Promise<Array<BatchResult<T>>>
+  getParameters (names: readonly string[], options: ParametersOptions & { transform: 'binary' }): Promise<Array<BatchResult<Buffer>>>
+  getParameters<T = unknown> (names: readonly string[], options: ParametersOptions & { transform: 'auto' }): Promise<Array<BatchResult<string | Buffer | T>>>
+
+  getSecrets (secretIds: readonly string[], options?: SecretsOptions & { transform?: undefined }): Promise<Array<BatchResult<string | Buffer>>>
+  getSecrets<T = unknown> (secretIds: readonly string[], options: SecretsOptions & { transform: 'json' }): Promise<Array<BatchResult<T>>>
+  getSecrets (secretIds: readonly string[], options: SecretsOptions & { transform: 'binary' }): Promise<Array<BatchResult<Buffer>>>
+  getSecrets<T = unknown> (secretIds: readonly string[], options: SecretsOptions & { transform: 'auto' }): Promise<Array<BatchResult<string | Buffer | T>>>
+
+  /** Drops every cached entry of this parameter; returns how many. Synchronous. */
+  invalidateParameter (name: string): number
+  /** Drops every cached entry of this secret; returns how many. Synchronous. */
+  invalidateSecret (secretId: string): number
+  /** Empties the in-process cache (the counters are kept). Synchronous. */
+  clearCache (): void
+  /** Counters since the client was built. Synchronous. */
+  stats (): Stats
+}
+

@@ -1,0 +1,120 @@
+// The npm package as users get it: `npm pack`, install the tarball into an empty folder, use it
+// from ESM, CommonJS and TypeScript; check the shipped .node's glibc needs and the size budget.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startEmulator, TOKEN, packageDir, here } from './helpers/emulator.mjs'
+import { STORE } from './helpers/store.mjs'
+
+const MAX_GLIBC = '2.34' // Lambda nodejs20+ runs on Amazon Linux 2023 (glibc 2.34)
+const MAX_PACKAGE_BYTES = 4 * 1024 * 1024
+
+let emu, work, consumer, packed
+before(async () => {
+  emu = await startEmulator({ store: STORE })
+  work = mkdtempSync(join(tmpdir(), 'paramsecrets-pack-'))
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: packageDir, encoding: 'utf8' })
+  packed = JSON.parse(out)[0]
+  consumer = join(work, 'consumer')
+  execFileSync('mkdir', ['-p', consumer])
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }))
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(work, packed.filename)], { cwd: consumer, encoding: 'utf8' })
+})
+after(async () => {
+  await emu?.stop()
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+const run = (file) => execFileSync(process.execPath, [file], {
+  cwd: consumer,
+  encoding: 'utf8',
+  env: { ...process.env, EMU_URL: emu.url, TOKEN }
+})
+
+test('the tarball holds the public layer, the loader, types and the linux-x64-gnu binary, nothing else', () => {
+  const files = packed.files.map((f) => f.path).sort()
+  for (const f of ['lib/index.js', 'lib/index.mjs', 'lib/index.d.ts', 'lib/index.d.mts', 'native.js', 'native.d.ts', 'paramsecrets.linux-x64-gnu.node', 'package.json', 'README.md']) {
+    assert.ok(files.includes(f), `${f} in ${files}`)
+  }
+  assert.ok(files.every((f) => !f.startsWith('test/') && !f.startsWith('src/') && !f.endsWith('.rs')), String(files))
+})
+
+test(`package size: tarball <= 4 MB (packed ${''}and unpacked reported)`, (t) => {
+  t.diagnostic(`tarball ${packed.size} bytes, unpacked ${packed.unpackedSize} bytes`)
+  assert.ok(packed.size <= MAX_PACKAGE_BYTES, `tarball is ${packed.size} bytes`)
+})
+
+test('works from ESM (import) in a fresh install', () => {
+  writeFileSync(join(consumer, 'esm.mjs'), `
+import { Client, NotFoundOrDeniedError } from 'paramsecrets'
+import ps from 'paramsecrets'
+const c = new Client({ endpoint: process.env.EMU_URL, token: process.env.TOKEN })
+const v = await c.getParameter('/app/plain')
+const j = await c.getSecret('db', { transform: 'json' })
+const e = await c.getParameter('/app/missing').catch((err) => err)
+console.log(JSON.stringify({ v, user: j.username, mapped: e instanceof NotFoundOrDeniedError, code: e.code, same: ps.Client === Client }))
+`)
+  const out = JSON.parse(run('esm.mjs'))
+  assert.deepEqual(out, { v: 'hello', user: 'admin', mapped: true, code: 'not_found_or_denied', same: true })
+})
+
+test('works from CommonJS (require) in a fresh install', () => {
+  writeFileSync(join(consumer, 'cjs.cjs'), `
+const { Client, NotFoundOrDeniedError } = require('paramsecrets')
+const c = new Client({ endpoint: process.env.EMU_URL, token: process.env.TOKEN })
+;(async () => {
+  const v = await c.getParameter('/app/plain')
+  const b = await c.getSecret('blob')
+  const e = await c.getParameter('/app/missing').catch((err) => err)
+  console.log(JSON.stringify({ v, bin: b.toString('base64'), mapped: e instanceof NotFoundOrDeniedError }))
+})()
+`)
+  const out = JSON.parse(run('cjs.cjs'))
+  assert.deepEqual(out, { v: 'hello', bin: 'AAEC/w==', mapped: true })
+})
+
+test('ESM and CommonJS see the same classes', () => {
+  writeFileSync(join(consumer, 'both.mjs'), `
+import { createRequire } from 'node:module'
+import * as esm from 'paramsecrets'
+const cjs = createRequire(import.meta.url)('paramsecrets')
+console.log(esm.Client === cjs.Client && esm.NotFoundError === cjs.NotFoundError && esm.ParamSecretsError === cjs.ParamSecretsError)
+`)
+  assert.equal(run('both.mjs').trim(), 'true')
+})
+
+test('a TypeScript consumer type-checks against the packed types (tsc --noEmit)', () => {
+  for (const f of ['consumer.mts', 'consumer.cts']) copyFileSync(join(here, '..', 'types', f), join(consumer, f))
+  const cfg = JSON.parse(readFileSync(join(here, '..', 'types', 'tsconfig.json'), 'utf8'))
+  cfg.compilerOptions.typeRoots = [join(packageDir, 'node_modules', '@types')]
+  writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(cfg))
+  const tsc = join(packageDir, 'node_modules', 'typescript', 'bin', 'tsc')
+  try {
+    execFileSync(process.execPath, [tsc, '--noEmit', '-p', join(consumer, 'tsconfig.json')], { encoding: 'utf8' })
+  } catch (e) {
+    assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`)
+  }
+})
+
+test(`the shipped .node needs no glibc newer than ${MAX_GLIBC}`, (t) => {
+  const dir = join(consumer, 'node_modules', 'paramsecrets')
+  const nodes = readdirSync(dir).filter((f) => f.endsWith('.node'))
+  assert.deepEqual(nodes, ['paramsecrets.linux-x64-gnu.node'])
+  const dump = execFileSync('objdump', ['-T', join(dir, nodes[0])], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const versions = [...new Set(dump.match(/GLIBC_[0-9.]+/g))].map((v) => v.slice(6))
+  assert.ok(versions.length > 0, 'objdump shows GLIBC symbol versions')
+  const cmp = (a, b) => {
+    const pa = a.split('.').map(Number)
+    const pb = b.split('.').map(Number)
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+      if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0)
+    }
+    return 0
+  }
+  const newest = versions.sort(cmp).at(-1)
+  t.diagnostic(`newest GLIBC symbol version: ${newest}`)
+  assert.ok(cmp(newest, MAX_GLIBC) <= 0, `needs GLIBC_${newest}`)
+})
