@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick emulator rust-check rust-test
+.PHONY: help test demo bench bench-quick emulator rust-check rust-test python-test node-test java-test examples-test
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -24,7 +24,15 @@ rust-test: emulator ## core and emulator tests (unit, faults, concurrency, confo
 	@echo "==> Rust tests"
 	$(CARGO) test -p paramsecrets -p paramsecrets-emulator
 
-test: rust-check rust-test ## every suite
+python-test: emulator ## the Python package: wheel, install into a venv, pytest (incl. conformance)
+	@echo "==> Python package"
+	$(MAKE) -C bindings-python test
+
+node-test: emulator ## the Node package: npm ci, napi build, node:test (incl. conformance)
+	@echo "==> Node package"
+	$(MAKE) -C bindings-node test
+
+test: rust-check rust-test python-test node-test ## every suite
 	@echo "==> all suites passed"
 
 demo: emulator ## build everything and run the walkthrough against the emulator

@@ -1,1 +1,24 @@
-//! Placeholder until this crate is written.
+//! `paramsecrets._native`: the Python binding of the paramsecrets core. The public package
+//! (`python/paramsecrets/`) re-exports these classes; keep this layer to translation only.
+//!
+//! Files mirror core's modules: `client.rs`, `error.rs`, `types.rs`, `runtime.rs`.
+
+use pyo3::prelude::*;
+
+mod client;
+mod error;
+mod runtime;
+mod types;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<types::Parameter>()?;
+    m.add_class::<types::Secret>()?;
+    m.add_class::<types::Stats>()?;
+    m.add_class::<runtime::Awaitable>()?;
+    error::register(m)?;
+    Ok(())
+}
