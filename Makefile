@@ -32,7 +32,11 @@ node-test: emulator ## the Node package: npm ci, napi build, node:test (incl. co
 	@echo "==> Node package"
 	$(MAKE) -C bindings-node test
 
-test: rust-check rust-test python-test node-test ## every suite
+java-test: emulator ## the Java package: native lib, generated bindings, jar, JUnit (incl. conformance)
+	@echo "==> Java package"
+	$(MAKE) -C bindings-java test
+
+test: rust-check rust-test python-test node-test java-test ## every suite
 	@echo "==> all suites passed"
 
 demo: emulator ## build everything and run the walkthrough against the emulator

@@ -80,7 +80,7 @@ fn transformed(py: Python<'_>, raw: &[u8], t: Transform, subject: &str) -> PyRes
     }
 }
 
-/// A JSON value as the objects `json.loads` would give (object keys in sorted order).
+/// A JSON value as the objects `json.loads` would give (object keys in document order).
 pub(crate) fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
         Value::Null => py.None().into_bound(py),

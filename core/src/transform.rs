@@ -102,5 +102,14 @@ mod tests {
         assert!(!format!("{e:?}").contains("hunter2"));
         assert_eq!(binary("AAEC/w==", "p").ok(), Some(vec![0, 1, 2, 255]));
         assert_eq!(json("[1]", "p").ok(), Some(serde_json::json!([1])));
+        // Keys keep the document's order, as json.loads / JSON.parse do.
+        let v = json(r#"{"b": 1, "a": 2, "c": 3}"#, "p").expect("json");
+        let keys: Vec<&str> = v
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["b", "a", "c"]);
     }
 }

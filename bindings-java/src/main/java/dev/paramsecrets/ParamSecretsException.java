@@ -1,0 +1,54 @@
+package dev.paramsecrets;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The root of every error paramsecrets reports. {@link #code()} is the stable code of DESIGN §5
+ * ({@code not_found}, {@code unauthorized}, ...); each code has its own subclass. Messages name the
+ * parameter or secret, never its value or the token.
+ */
+public abstract sealed class ParamSecretsException extends Exception
+        permits InvalidArgumentException, MissingTokenException, UnauthorizedException,
+                NotFoundException, NotFoundOrDeniedException, AccessDeniedException,
+                NotReadyException, UnavailableException, ThrottledException, TimeoutException,
+                UpstreamException, ProtocolException, InternalException {
+
+    private final String code;
+    private final Integer status;
+    private final String awsType;
+    private final int attempts;
+
+    ParamSecretsException(String code, String message, Integer status, String awsType, int attempts, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+        this.status = status;
+        this.awsType = awsType;
+        this.attempts = attempts;
+    }
+
+    /** The stable error code, e.g. {@code "not_found"}. */
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status of the last response, when there was one. */
+    public OptionalInt status() {
+        return status == null ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
+    /** The AWS error type ({@code __type} of the Secrets Manager Agent), when given. */
+    public Optional<String> awsType() {
+        return Optional.ofNullable(awsType);
+    }
+
+    /** HTTP attempts made before giving up (0 when no request was made). */
+    public int attempts() {
+        return attempts;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getName() + " [" + code + (status == null ? "" : ", status " + status) + "]: " + getMessage();
+    }
+}

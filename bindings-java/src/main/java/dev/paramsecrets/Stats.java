@@ -1,0 +1,24 @@
+package dev.paramsecrets;
+
+import dev.paramsecrets.ffi.NativeStats;
+
+/**
+ * The client's counters since it was built ({@link Client#clearCache()} keeps them).
+ *
+ * @param hits        reads served from the in-process cache
+ * @param misses      reads that needed the extension (coalesced ones included)
+ * @param staleServed reads served an expired value because the refresh failed transiently
+ * @param coalesced   misses that joined a request already in flight
+ * @param requests    HTTP requests sent to the extension (every attempt)
+ * @param retries     of those, retries
+ * @param errors      reads that ended in an error
+ * @param evictions   entries dropped because the cache was full
+ */
+public record Stats(long hits, long misses, long staleServed, long coalesced, long requests,
+                    long retries, long errors, long evictions) {
+
+    static Stats from(NativeStats s) {
+        return new Stats(s.hits(), s.misses(), s.staleServed(), s.coalesced(), s.requests(),
+                s.retries(), s.errors(), s.evictions());
+    }
+}
