@@ -36,7 +36,11 @@ java-test: emulator ## the Java package: native lib, generated bindings, jar, JU
 	@echo "==> Java package"
 	$(MAKE) -C bindings-java test
 
-test: rust-check rust-test python-test node-test java-test ## every suite
+examples-test: emulator ## the walkthrough handlers as smoke tests (real MariaDB + emulator)
+	@echo "==> examples (smoke tests)"
+	@scripts/examples-test.sh
+
+test: rust-check rust-test python-test node-test java-test examples-test ## every suite
 	@echo "==> all suites passed"
 
 demo: emulator ## build everything and run the walkthrough against the emulator

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Smoke tests of the walkthrough examples (called by `make test`): the Python, Node.js and Java
+# handlers and the Rust example against a real MariaDB and the real emulator.
+#
+# For each language it asserts: the success response with the server's real version, the L1
+# counters of 3 invocations (2 misses, 4 hits, 2 requests), one request per key at the
+# emulator, the statusCode 500 response naming `not_found_or_denied` for a wrong secret name,
+# and that the database password appears in no output or log. Exits non-zero on any failure.
+#
+#   scripts/examples-test.sh              uses the packages already built (builds a missing one)
+#   EXAMPLES_BUILD=1 scripts/examples-test.sh    rebuilds all three first
+#   EXAMPLES_LANGS="python node" ...      a subset
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+. "$ROOT/scripts/examples-lib.sh"
+
+N="${EXAMPLES_INVOCATIONS:-3}"
+LANGS="${EXAMPLES_LANGS:-python node java rust}"
+WRONG_SECRET="dev/demoapp/no-such-secret"
+VERSION="$(sed -n '/^\[workspace.package\]/,/^\[/ s/^version *= *"\(.*\)"/\1/p' Cargo.toml)"
+examples_setup
+
+passed=0 failed=0
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
+show() { sed 's/^/    | /' "$@"; }
+
+build() { # build LANG: make the package when missing (or always with EXAMPLES_BUILD=1)
+  local have=0
+  case "$1" in
+    python) ls bindings-python/dist/paramsecrets-*.whl >/dev/null 2>&1 && have=1 ;;
+    node) ls bindings-node/paramsecrets.*.node >/dev/null 2>&1 && have=1 ;;
+    java) [ -f "bindings-java/target/paramsecrets-$VERSION.jar" ] && have=1 ;;
+    rust) have=0 ;; # cargo decides
+  esac
+  [ "$have" = 1 ] && [ "${EXAMPLES_BUILD:-0}" != 1 ] && return 0
+  local cmd
+  case "$1" in
+    python) cmd=(make -C bindings-python wheel) ;;
+    node) cmd=(make -C bindings-node build) ;;
+    java) cmd=(make -C bindings-java jar) ;;
+    rust) cmd=(cargo build -q -p paramsecrets --example walkthrough) ;;
+  esac
+  say "building: ${cmd[*]}"
+  if ! run_in_group "${cmd[@]}" >"$EXAMPLES_TMP/build-$1.log" 2>&1; then
+    tail -n 40 "$EXAMPLES_TMP/build-$1.log" >&2
+    echo "building $1 failed" >&2
+    exit 1
+  fi
+}
+
+cmd_for() { # the command that runs LANG's invoker
+  case "$1" in
+    rust) echo target/debug/examples/walkthrough ;;
+    *) echo "examples/$1/run.sh" ;;
+  esac
+}
+
+[ -x "$EMULATOR" ] || build_emulator=1
+if [ "${build_emulator:-0}" = 1 ]; then run_in_group cargo build -q -p paramsecrets-emulator; fi
+for lang in $LANGS; do build "$lang"; done
+for lang in $LANGS; do
+  # install each example's own dependencies before timing anything
+  [ "$lang" = rust ] || run_in_group "examples/$lang/run.sh" --install-only >"$EXAMPLES_TMP/deps-$lang.log" 2>&1 ||
+    { show "$EXAMPLES_TMP/deps-$lang.log"; not_ok "$lang: installing the example's dependencies"; }
+done
+
+EXAMPLES_QUIET_CLEANUP=1
+examples_start_services >"$EXAMPLES_TMP/services.log" 2>&1 || { cat "$EXAMPLES_TMP/services.log" >&2; exit 1; }
+PASSWORD="$(mariadb_secret_field "$STORE" password)"
+echo "# MariaDB $MARIADB_VERSION on 127.0.0.1:$MARIADB_PORT, emulator on 127.0.0.1:$EMULATOR_PORT, N=$N"
+
+for lang in $LANGS; do
+  lambda_function_env "$lang"
+  out="$EXAMPLES_TMP/$lang.out"
+  emulator_reset
+  rc=0
+  if [ "$lang" = rust ]; then
+    run_in_group "$(cmd_for rust)" >"$out" 2>&1 || rc=$?
+    if [ "$rc" -eq 0 ] && grep -q '^  parameter /dev/demoapp/config (type String, version 1) = {"greeting"' "$out" &&
+       grep -q '^  secret dev/demoapp/db .*value not printed' "$out" &&
+       grep -q '^L1 stats: hits=2 misses=2 requests=2 errors=0$' "$out" &&
+       grep -q '^wrong secret name -> not_found_or_denied$' "$out"; then
+      ok "rust: walkthrough example reads the parameter and the secret, then not_found_or_denied"
+    else
+      not_ok "rust: walkthrough example (exit status $rc)"; show "$out"
+    fi
+  else
+    run_in_group "$(cmd_for "$lang")" "$N" >"$out" 2>"$out.err" || rc=$?
+    expect_body="\"statusCode\": 200, \"body\": \"Successfully connected to $MARIADB_VERSION (database demoapp on 127.0.0.1:$MARIADB_PORT, config /dev/demoapp/config with 2 settings)\""
+    if [ "$rc" -eq 0 ] && grep -qF "response: {$expect_body}" "$out" && grep -qx "  $N x statusCode 200" "$out"; then
+      ok "$lang: $N invocations answered 200 with the server's version ($MARIADB_VERSION)"
+    else
+      not_ok "$lang: $N invocations answered 200 with the server's version (exit status $rc)"; show "$out" "$out.err"
+    fi
+    hits=$(( 2 * N - 2 ))
+    if grep -qx "  paramsecrets L1: hits=$hits misses=2 requests=2 errors=0" "$out"; then
+      ok "$lang: L1 served $hits of $((2 * N)) reads, 2 requests to the extension"
+    else
+      not_ok "$lang: L1 counters (expected hits=$hits misses=2 requests=2 errors=0)"; show "$out"
+    fi
+  fi
+  # The emulator saw exactly one request per key (the handler's client cached the rest).
+  stats="$(emulator_stats)"
+  if python3 -c '
+import json, sys
+k = json.loads(sys.argv[1])["keys"]
+ok = k.get("parameter:/dev/demoapp/config", {}).get("requests") == 1 and k.get("secret:dev/demoapp/db", {}).get("requests") == 1
+sys.exit(0 if ok else 1)' "$stats"; then
+    ok "$lang: the emulator got one request for the parameter and one for the secret"
+  else
+    not_ok "$lang: one request per key at the emulator; stats: $stats"
+  fi
+
+  if [ "$lang" != rust ]; then
+    rc=0
+    CREDS_PATH="$WRONG_SECRET" run_in_group "$(cmd_for "$lang")" 1 >"$out.wrong" 2>"$out.wrong.err" || rc=$?
+    if [ "$rc" -eq 2 ] &&
+       grep -qF "response: {\"statusCode\": 500, \"body\": \"Could not read settings: not_found_or_denied: " "$out.wrong" &&
+       grep -qF "$WRONG_SECRET" "$out.wrong" && ! grep -q 'Traceback\|    at \|Exception in thread' "$out.wrong" "$out.wrong.err"; then
+      ok "$lang: a wrong secret name answers statusCode 500 naming not_found_or_denied (no stack trace)"
+    else
+      not_ok "$lang: a wrong secret name answers statusCode 500 naming not_found_or_denied (exit status $rc)"
+      show "$out.wrong" "$out.wrong.err"
+    fi
+  fi
+done
+
+# The password must not appear in anything the examples or the emulator printed.
+shopt -s nullglob
+printed=("$EXAMPLES_TMP"/*.out* "$EXAMPLES_TMP"/emulator.log)
+shopt -u nullglob
+rc=0
+grep -lF -- "$PASSWORD" "${printed[@]}" >"$EXAMPLES_TMP/leaks" 2>&1 || rc=$?
+if [ "$rc" -eq 1 ] && [ "${#printed[@]}" -ge 2 ]; then
+  ok "the database password appears in none of ${#printed[@]} outputs and logs"
+else
+  not_ok "the database password check (grep exit status $rc): $(xargs -rn1 basename <"$EXAMPLES_TMP/leaks" | tr '\n' ' ')"
+fi
+
+echo "# examples: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
