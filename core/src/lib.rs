@@ -34,6 +34,7 @@ pub mod runtime;
 pub mod transform;
 mod transport;
 mod types;
+mod wire;
 
 pub use client::{BATCH_CONCURRENCY, Client};
 pub use config::{ClientBuilder, Config};

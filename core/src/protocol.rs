@@ -4,8 +4,7 @@
 
 use base64::Engine as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::{Map, Value};
-use zeroize::Zeroize;
+use serde_json::Value;
 
 use crate::config::MAX_NAME_BYTES;
 use crate::error::{Error, ErrorCode, Result, Retry};
@@ -13,6 +12,7 @@ use crate::types::{
     Parameter, ParameterRequest, ParameterType, Secret, SecretRequest, SecretValue, Selector,
     Sensitive, Timestamp,
 };
+use crate::wire;
 
 pub const PARAMETER_PATH: &str = "/systemsmanager/parameters/get";
 pub const SECRET_PATH: &str = "/secretsmanager/get";
@@ -113,157 +113,84 @@ pub fn validate_secret(req: &SecretRequest<'_>) -> Result<()> {
     Ok(())
 }
 
-fn parse_json(body: &[u8], subject: &str) -> Result<Map<String, Value>> {
-    // serde_json's syntax errors carry only a position, never the input; type errors would
-    // quote values, which is why every field below is read from a `Value` by hand.
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(protocol(format!(
-            "the answer for {subject} is JSON but not an object"
-        ))),
-        Err(e) => Err(protocol(format!(
-            "the answer for {subject} is not valid JSON (line {}, column {})",
+/// Decodes a JSON answer. serde's messages can quote the input, so only the position is
+/// kept: the body may hold a secret.
+fn decode<'a, T: serde::Deserialize<'a>>(body: &'a [u8], subject: &str) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "does not have the expected shape",
+            _ => "is not valid JSON",
+        };
+        protocol(format!(
+            "the answer for {subject} {what} (line {}, column {})",
             e.line(),
             e.column()
-        ))),
-    }
+        ))
+    })
 }
 
 fn protocol(message: String) -> Error {
     Error::new(ErrorCode::Protocol, message)
 }
 
-/// A string field; `null`, missing and non-strings read as absent.
-fn take_string(map: &mut Map<String, Value>, key: &str) -> Option<String> {
-    match map.remove(key) {
-        Some(Value::String(s)) => Some(s),
-        Some(mut other) => {
-            zeroize_value(&mut other);
-            None
-        }
-        None => None,
-    }
-}
-
-fn zeroize_value(v: &mut Value) {
-    match v {
-        Value::String(s) => s.zeroize(),
-        Value::Array(a) => a.iter_mut().for_each(zeroize_value),
-        Value::Object(m) => m.values_mut().for_each(zeroize_value),
-        _ => {}
-    }
-}
-
 /// Dates come as ISO-8601 strings (extension), strings of epoch seconds (Agent) or numbers
 /// of epoch seconds (native API). Anything else reads as absent rather than failing the read.
-pub fn parse_date(v: Option<&Value>) -> Option<Timestamp> {
-    let secs_to_ts = |secs: f64| {
-        secs.is_finite().then(|| Timestamp {
-            epoch_millis: (secs * 1000.0).round() as i64,
-        })
-    };
-    match v? {
-        Value::Number(n) => n.as_f64().and_then(secs_to_ts),
-        Value::String(s) => {
-            let s = s.trim();
-            if let Ok(secs) = s.parse::<f64>() {
-                return secs_to_ts(secs);
-            }
-            let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-                .ok()?;
-            i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
-                .ok()
-                .map(|epoch_millis| Timestamp { epoch_millis })
-        }
-        _ => None,
-    }
-}
-
-fn parse_i64(v: Option<&Value>) -> Option<i64> {
-    match v? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+pub fn parse_date(s: &str) -> Option<Timestamp> {
+    wire::parse_date_str(s)
 }
 
 /// Parses a 200 answer to a parameter read.
 pub fn parse_parameter(body: &[u8], req: &ParameterRequest<'_>) -> Result<Parameter> {
     let subject = format!("parameter {:?}", req.name);
-    let mut map = parse_json(body, &subject)?;
-    let mut p = match map.remove("Parameter") {
-        Some(Value::Object(p)) => p,
-        _ => {
-            map.values_mut().for_each(zeroize_value);
-            return Err(protocol(format!(
-                "the answer for {subject} has no \"Parameter\" object"
-            )));
-        }
+    let answer: wire::ParameterAnswer = decode(body, &subject)?;
+    let Some(mut p) = answer.parameter else {
+        return Err(protocol(format!(
+            "the answer for {subject} has no \"Parameter\" object"
+        )));
     };
-    let parameter = Parameter {
-        name: take_string(&mut p, "Name").unwrap_or_else(|| req.name.to_string()),
-        value: take_string(&mut p, "Value").map(Sensitive::new),
-        parameter_type: take_string(&mut p, "Type")
+    Ok(Parameter {
+        name: p.name.take().unwrap_or_else(|| req.name.to_string()),
+        value: p.value.take().map(Sensitive::new),
+        parameter_type: p
+            .kind
+            .take()
             .map(|t| ParameterType::parse(&t))
             .unwrap_or(ParameterType::String),
-        version: parse_i64(p.get("Version")).unwrap_or(0),
-        arn: take_string(&mut p, "ARN"),
-        last_modified: parse_date(p.get("LastModifiedDate")),
-        data_type: take_string(&mut p, "DataType"),
-        selector: take_string(&mut p, "Selector"),
-        source_result: take_string(&mut p, "SourceResult").map(Sensitive::new),
-    };
-    p.values_mut().for_each(zeroize_value);
-    Ok(parameter)
+        version: p.version.0.unwrap_or(0),
+        arn: p.arn.take(),
+        last_modified: p.last_modified.0,
+        data_type: p.data_type.take(),
+        selector: p.selector.take(),
+        source_result: p.source_result.take().map(Sensitive::new),
+    })
 }
 
 /// Parses a 200 answer to a secret read.
 pub fn parse_secret(body: &[u8], req: &SecretRequest<'_>) -> Result<Secret> {
     let subject = format!("secret {:?}", req.secret_id);
-    let mut map = parse_json(body, &subject)?;
-    let string = take_string(&mut map, "SecretString");
-    let binary = take_string(&mut map, "SecretBinary");
-    let value = match (string, binary) {
-        (Some(s), mut b) => {
-            if let Some(b) = b.as_mut() {
-                b.zeroize();
+    let mut s: wire::SecretAnswer = decode(body, &subject)?;
+    let value = match (s.secret_string.take(), s.secret_binary.0.as_deref()) {
+        (Some(string), _) => SecretValue::String(Sensitive::new(string)),
+        (None, Some(b64)) => match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
+            Ok(bytes) => SecretValue::Binary(Sensitive::new(bytes)),
+            Err(_) => {
+                return Err(protocol(format!(
+                    "the SecretBinary of {subject} is not valid base64"
+                )));
             }
-            SecretValue::String(Sensitive::new(s))
-        }
-        (None, Some(mut b)) => {
-            let decoded = base64::engine::general_purpose::STANDARD.decode(b.trim());
-            b.zeroize();
-            match decoded {
-                Ok(bytes) => SecretValue::Binary(Sensitive::new(bytes)),
-                Err(_) => {
-                    return Err(protocol(format!(
-                        "the SecretBinary of {subject} is not valid base64"
-                    )));
-                }
-            }
-        }
+        },
         (None, None) => {
             return Err(protocol(format!(
                 "the answer for {subject} has neither SecretString nor SecretBinary"
             )));
         }
     };
-    let version_stages = match map.remove("VersionStages") {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(s),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
     Ok(Secret {
-        name: take_string(&mut map, "Name"),
-        arn: take_string(&mut map, "ARN"),
-        version_id: take_string(&mut map, "VersionId"),
-        version_stages,
-        created_date: parse_date(map.get("CreatedDate")),
+        name: s.name.take(),
+        arn: s.arn.take(),
+        version_id: s.version_id.take(),
+        version_stages: std::mem::take(&mut s.version_stages.0),
+        created_date: s.created_date.0,
         value,
     })
 }
@@ -506,20 +433,33 @@ mod tests {
 
     #[test]
     fn parses_every_date_format() {
-        let v = |s: &str| serde_json::from_str::<Value>(s).expect("json");
         let want = Some(Timestamp {
             epoch_millis: 1_569_534_789_046,
         });
-        assert_eq!(parse_date(Some(&v("\"1569534789.046\""))), want);
-        assert_eq!(parse_date(Some(&v("1569534789.046"))), want);
-        assert_eq!(parse_date(Some(&v("\"2019-09-26T21:53:09.046Z\""))), want);
-        assert_eq!(
-            parse_date(Some(&v("\"2019-09-26T23:53:09.046+02:00\""))),
-            want
-        );
-        assert_eq!(parse_date(Some(&v("null"))), None);
-        assert_eq!(parse_date(Some(&v("\"yesterday\""))), None);
-        assert_eq!(parse_date(None), None);
+        assert_eq!(parse_date("1569534789.046"), want);
+        assert_eq!(parse_date("2019-09-26T21:53:09.046Z"), want);
+        assert_eq!(parse_date("2019-09-26T23:53:09.046+02:00"), want);
+        assert_eq!(parse_date("yesterday"), None);
+        // Numbers, strings and nulls inside real answers.
+        let req = ParameterRequest::new("/p");
+        for (date, want) in [
+            ("1569534789.046", want),
+            ("\"1569534789.046\"", want),
+            ("\"2019-09-26T21:53:09.046Z\"", want),
+            (
+                "1569534789",
+                Some(Timestamp {
+                    epoch_millis: 1_569_534_789_000,
+                }),
+            ),
+            ("null", None),
+            ("\"yesterday\"", None),
+            ("{\"a\": [1]}", None),
+        ] {
+            let body = format!(r#"{{"Parameter":{{"Value":"v","LastModifiedDate":{date}}}}}"#);
+            let p = parse_parameter(body.as_bytes(), &req).expect("parse");
+            assert_eq!(p.last_modified, want, "{date}");
+        }
     }
 
     #[test]
