@@ -1,4 +1,6 @@
-"""Turns the Java benchmark's raw output (JMH JSON, cold-start lines) into bench/java/RESULTS.md."""
+"""Turns the Java benchmark's raw output (JMH JSON, cold-start lines) into bench/java/RESULTS.md
+(on stdout) and, with --summary FILE, the summary.json (schema 1, bench/README.md) that
+bench/assemble.py reads for the per-language summary table."""
 import argparse
 import json
 import os
@@ -9,6 +11,7 @@ import statistics
 p = argparse.ArgumentParser()
 for a in ("--mode", "--jmh", "--cold", "--jar", "--sdk-bytes", "--jmh-args", "--cold-runs", "--java"):
     p.add_argument(a, required=True)
+p.add_argument("--summary", help="also write summary.json (schema 1) here")
 args = p.parse_args()
 
 with open(args.jmh) as f:
@@ -87,3 +90,39 @@ the JSON, checks the answer and refills its cache.
 | `paramsecrets-*.jar` (native library inside, no dependency) | {jar_bytes:,} ({jar_bytes / 2**20:.2f} MiB) | ≤ 4 MB: {ok(jar_bytes <= 4 * 10**6)} |
 | `software.amazon.awssdk:ssm` and its runtime dependencies | {sdk_bytes:,} ({sdk_bytes / 2**20:.2f} MiB) | |
 """)
+
+if args.summary:
+    # DESIGN §8 budgets for Java; each judged on this run's medians / JMH averages.
+    def budget(limit, value, met):
+        return {"limit": limit, "value": round(value, 2), "met": bool(met)}
+
+    summary = {
+        "schema": 1,
+        "language": "java",
+        "mode": args.mode,
+        "command": f"make -C bench/java {'bench' if args.mode == 'full' else 'bench-quick'}",
+        "l1_hit_ns": round(hit, 2),
+        "l1_hit_baseline_ns": round(hm, 2),
+        "l1_hit_baseline": "HashMap.get",
+        "powertools_style_hit_ns": round(pt, 2),
+        "l1_miss_us": round(miss / 1000, 2),
+        "http_get_us": round(http / 1000, 2),
+        "http_get": "java.net.http.HttpClient keep-alive GET (body as String, unparsed)",
+        "cold_start_ms": round(ps_cold, 2),
+        "cold_start_what": "fresh JVM, main → ready: class load + native library + client + first read",
+        "cold_start_baseline_ms": round(sdk_cold, 2),
+        "cold_start_baseline": "AWS SDK for Java v2: class load + SsmClient.builder().build(), no request",
+        "cold_start_wall_ms": round(ps_wall, 2),
+        "artifact_bytes": jar_bytes,
+        "artifact": os.path.basename(args.jar),
+        "budgets": {
+            "l1_hit_ns": budget(1000, hit, hit <= 1000),
+            "l1_hit_vs_powertools": budget(10, pt / hit, pt / hit >= 10),
+            "l1_hit_vs_http_get": budget(200, http / hit, http / hit >= 200),
+            "l1_miss_vs_http_get": budget(1.0, miss / http, miss <= http),
+            "cold_start_ms": budget(150, ps_cold, ps_cold <= 150),
+            "artifact_bytes": budget(4_000_000, jar_bytes, jar_bytes <= 4_000_000),
+        },
+    }
+    with open(args.summary, "w") as f:
+        f.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")

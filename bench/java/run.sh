@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Java benchmark: JMH for the per-call figures, fresh JVMs for cold start, file sizes.
-# Usage: run.sh full|quick   (writes bench/java/RESULTS.md)
+# Usage: run.sh full|quick   (writes bench/java/RESULTS.md and bench/java/summary.json)
 set -euo pipefail
 mode="${1:-full}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -69,5 +69,5 @@ done
 
 python3 "$here/report.py" --mode "$mode" --jmh "$out/jmh.json" --cold "$out/cold.txt" \
   --jar "$jar" --sdk-bytes "$sdk_bytes" --jmh-args "${jmh_args[*]}" --cold-runs "$cold_runs" \
-  --java "$("$java" -version 2>&1 | head -1)" >"$here/RESULTS.md"
+  --java "$("$java" -version 2>&1 | head -1)" --summary "$here/summary.json" >"$here/RESULTS.md"
 cat "$here/RESULTS.md"

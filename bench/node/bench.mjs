@@ -3,7 +3,8 @@
 //   L1 miss (forceFetch)            vs a keep-alive fetch (undici) GET to the same emulator
 //   cold start (import + client)    vs @aws-sdk/client-ssm import + new SSMClient, fresh processes
 //   package size                    npm pack tarball and unpacked
-// Prints medians with their spread (min–max over rounds) and ratios, and writes RESULTS.md.
+// Prints medians with their spread (min–max over rounds) and ratios, and writes RESULTS.md and
+// summary.json (schema 1, bench/README.md) for the summary table of bench/RESULTS.md.
 //
 // Usage: node bench.mjs [--quick]   (make -C bench/node bench | bench-quick)
 
@@ -24,7 +25,7 @@ const quick = process.argv.includes('--quick')
 const CFG = quick
   ? { rounds: 5, hitIters: 50_000, missRounds: 5, missIters: 200, coldRuns: 7 }
   : { rounds: 15, hitIters: 200_000, missRounds: 9, missIters: 1_000, coldRuns: 21 }
-const BUDGET = { hitNs: 2000, coldMs: 20, packageBytes: 4 * 1024 * 1024 }
+const BUDGET = { hitNs: 2000, vsPowertools: 10, vsGet: 200, coldMs: 20, packageBytes: 4_000_000 }
 const TOKEN = 'bench-token'
 const NAME = '/bench/param'
 const VALUE = 'bench-value-0123456789'
@@ -132,6 +133,7 @@ const emu = await startEmulator()
 const stub = await startSsmStub()
 const rows = []
 const notes = []
+const fig = {} // the figures summary.json reports
 try {
   console.log(`paramsecrets Node benchmark (${quick ? 'quick' : 'full'}): node ${process.version}, ${cpus().length} cores`)
 
@@ -154,6 +156,7 @@ try {
   console.log(`  Map.get (sync):                   ${fmtNs(mapGet)}`)
   console.log(`  await Map.get:                    ${fmtNs(mapAwait)}`)
   console.log(`  Powertools SSMProvider.get (hit): ${fmtNs(pt)}  → Powertools time / paramsecrets time = ${ratio(pt.median, hit.median)}`)
+  Object.assign(fig, { hit, mapGet, mapAwait, pt })
   rows.push(['L1 hit, `await client.getParameter(name)`', fmtNs(hit), '', '', `≤ 2 µs: ${hit.median <= BUDGET.hitNs ? 'met' : 'MISSED'}`])
   rows.push(['↳ `Map.get(name)` (sync)', '', fmtNs(mapGet), `hit / Map.get = ${ratio(hit.median, mapGet.median)}`, ''])
   rows.push(['↳ `await Map.get(name)`', '', fmtNs(mapAwait), `hit / await Map.get = ${ratio(hit.median, mapAwait.median)}`, ''])
@@ -172,6 +175,7 @@ try {
   const f = await perCall(viaFetch, CFG.missIters, CFG.missRounds)
   console.log(`L1 miss, forceFetch getParameter:   ${fmtNs(miss)}`)
   console.log(`  keep-alive fetch GET + json():    ${fmtNs(f)}  → ratio ${ratio(f.median, miss.median)}`)
+  Object.assign(fig, { miss, get: f })
   rows.push(['L1 miss (`forceFetch`), served by the emulator', fmtNs(miss), '', '', ''])
   rows.push(['↳ keep-alive `fetch` (undici) GET + `json()`', '', fmtNs(f), `fetch / paramsecrets = ${ratio(f.median, miss.median)}`, `no slower than fetch: ${miss.median <= f.median ? 'met' : 'MISSED'}`])
   rows.push(['↳ L1 hit vs one keep-alive GET', '', '', `GET / hit = ${ratio(f.median, hit.median)}`, `≥ 200×: ${f.median / hit.median >= 200 ? 'met' : 'MISSED'}`])
@@ -186,6 +190,7 @@ try {
   console.log(`cold start, import + new Client():  ${fmtMs(c1.inProcess)}  (process wall ${fmtMs(c1.wall)})`)
   console.log(`  @aws-sdk/client-ssm + SSMClient:  ${fmtMs(c2.inProcess)}  (process wall ${fmtMs(c2.wall)})  → ${ratio(c2.inProcess.median, c1.inProcess.median)}`)
   console.log(`  empty node process wall:          ${fmtMs(c0.wall)}`)
+  Object.assign(fig, { cold: c1, coldSdk: c2 })
   rows.push([`Cold start: \`import\` + \`new Client()\` (fresh process, median of ${CFG.coldRuns})`, fmtMs(c1.inProcess), '', '', `≤ 20 ms: ${c1.inProcess.median <= BUDGET.coldMs ? 'met' : 'MISSED'}`])
   rows.push(['↳ `@aws-sdk/client-ssm` import + `new SSMClient()`', '', fmtMs(c2.inProcess), `SDK / paramsecrets = ${ratio(c2.inProcess.median, c1.inProcess.median)}`, ''])
   rows.push(['↳ whole process wall time (ours / SDK / empty `node`)', fmtMs(c1.wall), `${fmtMs(c2.wall)} / ${fmtMs(c0.wall)}`, '', ''])
@@ -195,6 +200,7 @@ try {
   const mb = (b) => `${(b / 1024 / 1024).toFixed(2)} MiB`
   console.log(`package: tarball ${mb(packed.size)}, unpacked ${mb(packed.unpackedSize)} (${packed.entryCount} files)`)
   rows.push(['npm package (`npm pack`): tarball / unpacked', `${mb(packed.size)} / ${mb(packed.unpackedSize)}`, '', '', `≤ 4 MB: ${packed.size <= BUDGET.packageBytes ? 'met' : 'MISSED'} (tarball)`])
+  fig.packed = packed
   notes.push(`${packed.entryCount} files; the native module is \`paramsecrets.linux-x64-gnu.node\` (stripped).`)
 } finally {
   emu.stop()
@@ -222,3 +228,39 @@ ${notes.join('\n')}
 `
 writeFileSync(join(here, 'RESULTS.md'), md)
 console.log(`\nwrote ${join('bench', 'node', 'RESULTS.md')}`)
+
+// summary.json (schema 1, bench/README.md): medians, ns / µs / ms as the keys say.
+const r2 = (x) => Math.round(x * 100) / 100
+const budget = (limit, value, met) => ({ limit, value: r2(value), met })
+const { hit, mapGet, mapAwait, pt, miss, get, cold, coldSdk, packed } = fig
+const summaryJson = {
+  schema: 1,
+  language: 'node',
+  mode: quick ? 'quick' : 'full',
+  command: cmd,
+  l1_hit_ns: r2(hit.median),
+  l1_hit_baseline_ns: r2(mapGet.median),
+  l1_hit_baseline: 'Map.get (sync)',
+  l1_hit_await_map_ns: r2(mapAwait.median),
+  powertools_hit_ns: r2(pt.median),
+  l1_miss_us: r2(miss.median / 1000),
+  http_get_us: r2(get.median / 1000),
+  http_get: 'keep-alive fetch (undici) GET + json()',
+  cold_start_ms: r2(cold.inProcess.median),
+  cold_start_what: 'fresh process: import paramsecrets + new Client()',
+  cold_start_baseline_ms: r2(coldSdk.inProcess.median),
+  cold_start_baseline: "import '@aws-sdk/client-ssm' + new SSMClient()",
+  artifact_bytes: packed.size,
+  artifact: packed.filename,
+  artifact_unpacked_bytes: packed.unpackedSize,
+  budgets: {
+    l1_hit_ns: budget(BUDGET.hitNs, hit.median, hit.median <= BUDGET.hitNs),
+    l1_hit_vs_powertools: budget(BUDGET.vsPowertools, pt.median / hit.median, pt.median / hit.median >= BUDGET.vsPowertools),
+    l1_hit_vs_http_get: budget(BUDGET.vsGet, get.median / hit.median, get.median / hit.median >= BUDGET.vsGet),
+    l1_miss_vs_http_get: budget(1.0, miss.median / get.median, miss.median <= get.median),
+    cold_start_ms: budget(BUDGET.coldMs, cold.inProcess.median, cold.inProcess.median <= BUDGET.coldMs),
+    artifact_bytes: budget(BUDGET.packageBytes, packed.size, packed.size <= BUDGET.packageBytes)
+  }
+}
+writeFileSync(join(here, 'summary.json'), JSON.stringify(summaryJson, null, 2) + '\n')
+console.log(`wrote ${join('bench', 'node', 'summary.json')}`)
