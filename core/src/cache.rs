@@ -194,10 +194,10 @@ impl Cache {
             fetched_at: Instant::now(),
         };
         let mut lru = lru.lock();
-        match lru.push(key.clone(), entry) {
-            Some((old_key, _)) => old_key != key,
-            None => false,
-        }
+        // `put` hands back this key's previous entry, if any; a new key into a full cache
+        // evicts the least recently used one. (No key clone just to compare keys afterwards.)
+        let full = lru.len() == lru.cap().get();
+        lru.put(key, entry).is_none() && full
     }
 
     pub(crate) fn clear(&self) {

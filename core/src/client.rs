@@ -358,14 +358,14 @@ impl Inner {
         let (path, subject) = match req {
             KeyRef::Parameter(p) => (
                 protocol::parameter_path(&p),
-                format!("parameter {:?}", p.name),
+                protocol::Subject::Parameter(p.name),
             ),
             KeyRef::Secret(s) => (
                 protocol::secret_path(&s),
-                format!("secret {:?}", s.secret_id),
+                protocol::Subject::Secret(s.secret_id),
             ),
         };
-        let url = format!("{}{}", self.config.base_url, path);
+        let url = [self.config.base_url.as_str(), &path].concat();
         let started = Instant::now();
         let mut attempt: u32 = 0;
         let mut transient_retries: u32 = 0;
@@ -405,7 +405,7 @@ impl Inner {
         http: &reqwest::Client,
         url: &str,
         req: KeyRef<'_>,
-        subject: &str,
+        subject: &protocol::Subject<'_>,
     ) -> Result<CachedValue> {
         let answer = transport::get(http, url, self.config.timeout, subject).await?;
         if answer.status != 200 {
@@ -413,7 +413,7 @@ impl Inner {
                 answer.status,
                 answer.errortype.as_deref(),
                 &answer.body,
-                subject,
+                &subject.to_string(),
             ));
         }
         let parsed = match req {

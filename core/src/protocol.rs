@@ -115,7 +115,7 @@ pub fn validate_secret(req: &SecretRequest<'_>) -> Result<()> {
 
 /// Decodes a JSON answer. serde's messages can quote the input, so only the position is
 /// kept: the body may hold a secret.
-fn decode<'a, T: serde::Deserialize<'a>>(body: &'a [u8], subject: &str) -> Result<T> {
+fn decode<'a, T: serde::Deserialize<'a>>(body: &'a [u8], subject: &Subject<'_>) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Data => "does not have the expected shape",
@@ -127,6 +127,24 @@ fn decode<'a, T: serde::Deserialize<'a>>(body: &'a [u8], subject: &str) -> Resul
             e.column()
         ))
     })
+}
+
+/// What a request reads, as error and log messages name it: `parameter "/app/db"` or
+/// `secret "db-creds"`. Formatted only when a message is actually built, so a successful read
+/// pays no allocation for it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Subject<'a> {
+    Parameter(&'a str),
+    Secret(&'a str),
+}
+
+impl std::fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Parameter(name) => write!(f, "parameter {name:?}"),
+            Subject::Secret(id) => write!(f, "secret {id:?}"),
+        }
+    }
 }
 
 fn protocol(message: String) -> Error {
@@ -141,7 +159,7 @@ pub fn parse_date(s: &str) -> Option<Timestamp> {
 
 /// Parses a 200 answer to a parameter read.
 pub fn parse_parameter(body: &[u8], req: &ParameterRequest<'_>) -> Result<Parameter> {
-    let subject = format!("parameter {:?}", req.name);
+    let subject = Subject::Parameter(req.name);
     let answer: wire::ParameterAnswer = decode(body, &subject)?;
     let Some(mut p) = answer.parameter else {
         return Err(protocol(format!(
@@ -167,7 +185,7 @@ pub fn parse_parameter(body: &[u8], req: &ParameterRequest<'_>) -> Result<Parame
 
 /// Parses a 200 answer to a secret read.
 pub fn parse_secret(body: &[u8], req: &SecretRequest<'_>) -> Result<Secret> {
-    let subject = format!("secret {:?}", req.secret_id);
+    let subject = Subject::Secret(req.secret_id);
     let mut s: wire::SecretAnswer = decode(body, &subject)?;
     let value = match (s.secret_string.take(), s.secret_binary.0.as_deref()) {
         (Some(string), _) => SecretValue::String(Sensitive::new(string)),
@@ -350,6 +368,30 @@ fn classify_aws_type(status: u16, t: &str, message: Option<&str>, subject: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subjects_read_as_before_they_were_formatted_lazily() {
+        assert_eq!(
+            Subject::Parameter("/app/db").to_string(),
+            format!("parameter {:?}", "/app/db")
+        );
+        assert_eq!(
+            Subject::Secret("a\"b\n").to_string(),
+            "secret \"a\\\"b\\n\""
+        );
+        let err = parse_parameter(b"{", &ParameterRequest::new("/app/db")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the answer for parameter \"/app/db\" is not valid JSON"),
+            "{err}"
+        );
+        let err = parse_secret(b"{}", &SecretRequest::new("db")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the answer for secret \"db\" has neither SecretString nor SecretBinary"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn names_are_percent_encoded_like_encode_uri_component() {

@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::config::{Config, MAX_BODY_BYTES, TOKEN_HEADER};
 use crate::error::{Error, ErrorCode, Result, Retry};
+use crate::protocol::Subject;
 
 /// The raw answer of one attempt. The body is zeroized on drop: it may hold a secret.
 pub(crate) struct Answer {
@@ -17,7 +18,8 @@ pub(crate) struct Answer {
 }
 
 /// The HTTP client: loopback, plain HTTP/1.1, keep-alive, proxies ignored (a Lambda's
-/// `HTTP_PROXY` must never see the token).
+/// `HTTP_PROXY` must never see the token). No `User-Agent`: nothing reads it, and every extra
+/// header is bytes to write and parse on each miss (measured: ~1 % of a miss on loopback).
 pub(crate) fn build_http(config: &Config) -> Result<reqwest::Client> {
     let mut token = HeaderValue::from_str(config.token.expose())
         .map_err(|_| Error::invalid("the token cannot go in an HTTP header"))?;
@@ -32,7 +34,6 @@ pub(crate) fn build_http(config: &Config) -> Result<reqwest::Client> {
         .pool_idle_timeout(Duration::from_secs(60))
         .pool_max_idle_per_host(32)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("paramsecrets/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| Error::internal("cannot build the HTTP client").with_source(e))
 }
@@ -42,7 +43,7 @@ pub(crate) async fn get(
     http: &reqwest::Client,
     url: &str,
     timeout: Duration,
-    subject: &str,
+    subject: &Subject<'_>,
 ) -> Result<Answer> {
     let attempt = async {
         let mut resp = http
@@ -51,11 +52,15 @@ pub(crate) async fn get(
             .await
             .map_err(|e| send_error(e, url, subject))?;
         let status = resp.status().as_u16();
-        let errortype = resp
-            .headers()
-            .get("x-amzn-errortype")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        // Only error answers are classified by their type.
+        let errortype = if status == 200 {
+            None
+        } else {
+            resp.headers()
+                .get("x-amzn-errortype")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         let too_large = |n: String| {
             Error::new(
                 ErrorCode::Protocol,
@@ -118,7 +123,7 @@ fn base_of(url: &str) -> &str {
     }
 }
 
-fn send_error(e: reqwest::Error, url: &str, subject: &str) -> Error {
+fn send_error(e: reqwest::Error, url: &str, subject: &Subject<'_>) -> Error {
     let base = base_of(url);
     let reset = {
         let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
