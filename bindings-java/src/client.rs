@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use paramsecrets::transform::{self, Transform};
 use paramsecrets::{Client, ErrorCode, Parameter, Secret, SecretValue, runtime::block_on};
 
 use crate::error::{ErrorInfo, NativeError};
@@ -19,14 +20,6 @@ use crate::types::{
 #[derive(uniffi::Object)]
 pub struct NativeClient {
     inner: Client,
-}
-
-fn parameter_subject(name: &str) -> String {
-    format!("parameter {name:?}")
-}
-
-fn secret_subject(secret_id: &str) -> String {
-    format!("secret {secret_id:?}")
 }
 
 fn secret_text(s: &Secret, secret_id: &str) -> Result<String, NativeError> {
@@ -46,13 +39,31 @@ fn secret_bytes(s: &Secret) -> Vec<u8> {
     }
 }
 
+/// `getSecretJson`: core's `json` transform (a binary secret is read as UTF-8 JSON).
 fn secret_json(s: &Secret, secret_id: &str) -> Result<JsonValue, NativeError> {
-    let text = secret_text(s, secret_id)?;
-    Ok(paramsecrets::transform::json(&text, &secret_subject(secret_id))?.into())
+    json_output(transform::apply_to_secret(
+        s,
+        secret_id,
+        Some(Transform::Json),
+    )?)
 }
 
 fn parameter_json(p: &Parameter) -> Result<JsonValue, NativeError> {
-    Ok(paramsecrets::transform::json(p.value_str(), &parameter_subject(&p.name))?.into())
+    json_output(transform::apply_to_parameter(
+        p,
+        &p.name,
+        Some(Transform::Json),
+    )?)
+}
+
+fn json_output(out: transform::Output<'_>) -> Result<JsonValue, NativeError> {
+    match out {
+        transform::Output::Json(v) => Ok(v.into()),
+        _ => Err(NativeError::new(
+            ErrorCode::Internal,
+            "the json transform returned something other than JSON",
+        )),
+    }
 }
 
 /// Reads a parameter on the calling thread: a hit from the cache, a miss on core's runtime.

@@ -10,7 +10,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
 
-use paramsecrets::transform::{self, Transform};
+use paramsecrets::transform::{self, Output, Transform};
 use paramsecrets::{Parameter as CoreParameter, Secret as CoreSecret, SecretValue};
 
 use crate::error;
@@ -21,62 +21,30 @@ pub(crate) fn parameter_value(
     py: Python<'_>,
     p: &CoreParameter,
     name: &str,
-    transform: Option<Transform>,
+    t: Option<Transform>,
 ) -> PyResult<Py<PyAny>> {
-    let value = p.value_str();
-    match transform.and_then(|t| t.resolve(name)) {
-        None => Ok(PyString::new(py, value).into_any().unbind()),
-        Some(t) => transformed(py, value.as_bytes(), t, &format!("parameter {name:?}")),
-    }
+    output(py, transform::apply_to_parameter(p, name, t))
 }
 
 /// The value of a secret: `str` for SecretString, `bytes` for SecretBinary, or what the
-/// transform makes.
+/// transform makes (core decides: [`transform::apply_to_secret`]).
 #[inline]
 pub(crate) fn secret_value(
     py: Python<'_>,
     s: &CoreSecret,
     secret_id: &str,
-    transform: Option<Transform>,
+    t: Option<Transform>,
 ) -> PyResult<Py<PyAny>> {
-    match (&s.value, transform.and_then(|t| t.resolve(secret_id))) {
-        (SecretValue::String(v), None) => Ok(PyString::new(py, v.expose()).into_any().unbind()),
-        (SecretValue::Binary(b), None) => Ok(PyBytes::new(py, b.expose()).into_any().unbind()),
-        (SecretValue::Binary(b), Some(Transform::Binary)) => {
-            Ok(PyBytes::new(py, b.expose()).into_any().unbind())
-        }
-        (SecretValue::String(v), Some(t)) => transformed(
-            py,
-            v.expose().as_bytes(),
-            t,
-            &format!("secret {secret_id:?}"),
-        ),
-        (SecretValue::Binary(b), Some(t)) => {
-            transformed(py, b.expose(), t, &format!("secret {secret_id:?}"))
-        }
-    }
+    output(py, transform::apply_to_secret(s, secret_id, t))
 }
 
-fn transformed(py: Python<'_>, raw: &[u8], t: Transform, subject: &str) -> PyResult<Py<PyAny>> {
-    let text = std::str::from_utf8(raw).map_err(|_| {
-        error::to_pyerr(
-            py,
-            &paramsecrets::Error::new(
-                paramsecrets::ErrorCode::Protocol,
-                format!("the value of {subject} is not UTF-8 text"),
-            ),
-        )
-    })?;
-    match t {
-        Transform::Binary => {
-            let bytes = transform::binary(text, subject).map_err(|e| error::to_pyerr(py, &e))?;
-            Ok(PyBytes::new(py, &bytes).into_any().unbind())
-        }
-        // `Auto` never survives `resolve`; treat it as JSON if it ever does.
-        Transform::Json | Transform::Auto => {
-            let v = transform::json(text, subject).map_err(|e| error::to_pyerr(py, &e))?;
-            Ok(json_to_py(py, &v)?.unbind())
-        }
+/// Core's transform output as a Python object: `str`, `bytes`, or the parsed JSON.
+#[inline]
+fn output(py: Python<'_>, out: paramsecrets::Result<Output<'_>>) -> PyResult<Py<PyAny>> {
+    match out.map_err(|e| error::to_pyerr(py, &e))? {
+        Output::Text(s) => Ok(PyString::new(py, s).into_any().unbind()),
+        Output::Bytes(b) => Ok(PyBytes::new(py, &b).into_any().unbind()),
+        Output::Json(v) => Ok(json_to_py(py, &v)?.unbind()),
     }
 }
 

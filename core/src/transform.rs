@@ -3,9 +3,12 @@
 //!
 //! Errors are `protocol` errors that name the parameter or secret but never quote the value.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::types::{Parameter, Secret, SecretValue};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Transform {
@@ -72,6 +75,67 @@ pub fn binary(value: &str, subject: &str) -> Result<Vec<u8>> {
         })
 }
 
+/// A value once the caller's transform is applied: each binding turns these three shapes into
+/// its own types (`str`/`bytes`/`dict`, `string`/`Buffer`/object, `String`/`byte[]`/`Map`).
+#[derive(Debug, PartialEq)]
+pub enum Output<'a> {
+    Text(&'a str),
+    Bytes(Cow<'a, [u8]>),
+    Json(serde_json::Value),
+}
+
+/// Applies `t` (resolved against `name`, the name the caller asked for) to a parameter's
+/// value. No transform: the value as text.
+pub fn apply_to_parameter<'a>(
+    p: &'a Parameter,
+    name: &str,
+    t: Option<Transform>,
+) -> Result<Output<'a>> {
+    apply_to_text(p.value_str(), t.and_then(|t| t.resolve(name)), || {
+        format!("parameter {name:?}")
+    })
+}
+
+/// Applies `t` to a secret's value. A binary secret is already bytes: `binary` hands them
+/// over as they are and `json` reads them as UTF-8 JSON. No transform: the string, or the
+/// bytes of a binary secret.
+pub fn apply_to_secret<'a>(
+    s: &'a Secret,
+    secret_id: &str,
+    t: Option<Transform>,
+) -> Result<Output<'a>> {
+    let subject = || format!("secret {secret_id:?}");
+    match (&s.value, t.and_then(|t| t.resolve(secret_id))) {
+        (SecretValue::String(v), t) => apply_to_text(v.expose(), t, subject),
+        (SecretValue::Binary(b), None | Some(Transform::Binary)) => {
+            Ok(Output::Bytes(Cow::Borrowed(b.expose())))
+        }
+        (SecretValue::Binary(b), Some(_)) => match std::str::from_utf8(b.expose()) {
+            Ok(text) => json(text, &subject()).map(Output::Json),
+            Err(_) => Err(Error::new(
+                ErrorCode::Protocol,
+                format!(
+                    "the value of {} is binary and not UTF-8 text, so not JSON",
+                    subject()
+                ),
+            )),
+        },
+    }
+}
+
+fn apply_to_text<'a>(
+    text: &'a str,
+    resolved: Option<Transform>,
+    subject: impl Fn() -> String,
+) -> Result<Output<'a>> {
+    match resolved {
+        None => Ok(Output::Text(text)),
+        Some(Transform::Binary) => binary(text, &subject()).map(|b| Output::Bytes(Cow::Owned(b))),
+        // `Auto` never survives `resolve`.
+        Some(Transform::Json | Transform::Auto) => json(text, &subject()).map(Output::Json),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +154,62 @@ mod tests {
         assert_eq!(
             Transform::parse("yaml").map_err(|e| e.code()),
             Err(ErrorCode::InvalidArgument)
+        );
+    }
+
+    fn secret(value: SecretValue) -> Secret {
+        Secret {
+            name: None,
+            arn: None,
+            version_id: None,
+            version_stages: vec![],
+            created_date: None,
+            value,
+        }
+    }
+
+    #[test]
+    fn secrets_apply_every_transform_to_both_kinds_of_value() {
+        use crate::types::Sensitive;
+        let text = secret(SecretValue::String(Sensitive::new(r#"{"k": [1]}"#.into())));
+        let b64 = secret(SecretValue::String(Sensitive::new("AAE=".into())));
+        let bin = secret(SecretValue::Binary(Sensitive::new(br#"{"k": 2}"#.to_vec())));
+        let raw = secret(SecretValue::Binary(Sensitive::new(vec![0xff, 0])));
+        fn out<'a>(
+            s: &'a Secret,
+            id: &str,
+            t: Option<Transform>,
+        ) -> std::result::Result<Output<'a>, ErrorCode> {
+            apply_to_secret(s, id, t).map_err(|e| e.code())
+        }
+        assert_eq!(out(&text, "s", None), Ok(Output::Text(r#"{"k": [1]}"#)));
+        assert_eq!(
+            out(&text, "s", Some(Transform::Json)),
+            Ok(Output::Json(serde_json::json!({"k": [1]})))
+        );
+        assert_eq!(
+            out(&b64, "s", Some(Transform::Binary)),
+            Ok(Output::Bytes(Cow::Owned(vec![0, 1])))
+        );
+        assert_eq!(
+            out(&bin, "s", None),
+            Ok(Output::Bytes(Cow::Borrowed(&br#"{"k": 2}"#[..])))
+        );
+        assert_eq!(
+            out(&bin, "s.json", Some(Transform::Auto)),
+            Ok(Output::Json(serde_json::json!({"k": 2})))
+        );
+        assert_eq!(
+            out(&raw, "s", Some(Transform::Binary)),
+            Ok(Output::Bytes(Cow::Borrowed(&[0xff, 0][..])))
+        );
+        assert_eq!(
+            out(&raw, "s", Some(Transform::Json)),
+            Err(ErrorCode::Protocol)
+        );
+        assert_eq!(
+            out(&text, "s", Some(Transform::Auto)),
+            Ok(Output::Text(r#"{"k": [1]}"#))
         );
     }
 
