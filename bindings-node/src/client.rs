@@ -507,8 +507,10 @@ impl ClientRef {
     #[napi]
     pub fn prefetch(&self, env: Env, parameters: Vec<String>, secrets: Vec<String>) -> Result<()> {
         guard(&env, || {
-            let params: Vec<ParameterRequest<'_>> =
-                parameters.iter().map(|n| ParameterRequest::new(n)).collect();
+            let params: Vec<ParameterRequest<'_>> = parameters
+                .iter()
+                .map(|n| ParameterRequest::new(n))
+                .collect();
             let secs: Vec<SecretRequest<'_>> =
                 secrets.iter().map(|n| SecretRequest::new(n)).collect();
             check(&env, self.inner.prefetch(&params, &secs))

@@ -248,8 +248,10 @@ fn prefetch(
     secrets: Vec<String>,
 ) -> PyResult<()> {
     ensure_logging(py);
-    let params: Vec<ParameterRequest<'_>> =
-        parameters.iter().map(|n| ParameterRequest::new(n)).collect();
+    let params: Vec<ParameterRequest<'_>> = parameters
+        .iter()
+        .map(|n| ParameterRequest::new(n))
+        .collect();
     let secs: Vec<SecretRequest<'_>> = secrets.iter().map(|n| SecretRequest::new(n)).collect();
     client
         .prefetch(&params, &secs)
@@ -540,7 +542,9 @@ impl Client {
         parameters: Vec<String>,
         secrets: Vec<String>,
     ) -> PyResult<()> {
-        guard(py, || prefetch(py, self.inner.as_async(), parameters, secrets))
+        guard(py, || {
+            prefetch(py, self.inner.as_async(), parameters, secrets)
+        })
     }
 
     fn stats(&self) -> Stats {
