@@ -503,6 +503,115 @@ impl Client {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The default client and the module-level functions
+
+/// The client behind `paramsecrets.get_parameter(...)` and friends. Native, so that a module-
+/// level read costs what the same read on a `Client` costs (issue 15): a Python wrapper added
+/// a frame, a `**options` dict and a method lookup per call (303 ns against 179 ns). The lock
+/// is held only to clone or swap the reference, always with the GIL held and never across a
+/// request, so it cannot deadlock with a read that releases the GIL, nor be held by another
+/// thread at `os.fork()`.
+static DEFAULT: std::sync::Mutex<Option<Py<Client>>> = std::sync::Mutex::new(None);
+
+fn default_slot() -> std::sync::MutexGuard<'static, Option<Py<Client>>> {
+    // Nothing can panic while holding it (a clone or a swap), so poison carries no meaning.
+    DEFAULT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The client behind the module-level functions: built from the environment on first use
+/// (`PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, `AWS_SESSION_TOKEN`, ...), then reused. Safe to
+/// keep using after `os.fork()`.
+#[pyfunction]
+pub fn default_client(py: Python<'_>) -> PyResult<Py<Client>> {
+    if let Some(c) = default_slot().as_ref() {
+        return Ok(c.clone_ref(py));
+    }
+    // Built outside the lock (it reads the environment, and may raise). Two threads racing
+    // here build two clients; the first one stored wins, both work.
+    let built = Py::new(
+        py,
+        Client::new(
+            py, None, None, None, None, None, None, None, None, None, None, false,
+        )?,
+    )?;
+    Ok(default_slot().get_or_insert(built).clone_ref(py))
+}
+
+/// Replaces the client behind the module-level functions (`None`: build again from the
+/// environment on next use).
+#[pyfunction]
+#[pyo3(signature = (client))]
+pub fn set_default_client(client: Option<Py<Client>>) {
+    // The old client is dropped after the lock is released.
+    let old = std::mem::replace(&mut *default_slot(), client);
+    drop(old);
+}
+
+/// Empties the default client's cache (when it was built: this never builds one).
+#[pyfunction]
+pub fn clear_cache(py: Python<'_>) {
+    let client = default_slot().as_ref().map(|c| c.clone_ref(py));
+    if let Some(c) = client {
+        c.get().clear_cache();
+    }
+}
+
+/// A parameter's value through the default client; the keyword-only options of
+/// `Client.get_parameter`.
+#[pyfunction]
+#[pyo3(signature = (name, *, decrypt=true, version=None, label=None, max_age=None,
+    force_fetch=false, transform=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn get_parameter(
+    py: Python<'_>,
+    name: &str,
+    decrypt: bool,
+    version: Option<i64>,
+    label: Option<&str>,
+    max_age: Option<f64>,
+    force_fetch: bool,
+    transform: Option<&str>,
+) -> PyResult<Py<PyAny>> {
+    default_client(py)?.get().get_parameter(
+        py,
+        name,
+        decrypt,
+        version,
+        label,
+        max_age,
+        force_fetch,
+        transform,
+    )
+}
+
+/// A secret's value through the default client; the keyword-only options of
+/// `Client.get_secret`.
+#[pyfunction]
+#[pyo3(signature = (secret_id, *, version_id=None, version_stage=None, max_age=None,
+    force_fetch=false, transform=None))]
+pub fn get_secret(
+    py: Python<'_>,
+    secret_id: &str,
+    version_id: Option<&str>,
+    version_stage: Option<&str>,
+    max_age: Option<f64>,
+    force_fetch: bool,
+    transform: Option<&str>,
+) -> PyResult<Py<PyAny>> {
+    default_client(py)?.get().get_secret(
+        py,
+        secret_id,
+        version_id,
+        version_stage,
+        max_age,
+        force_fetch,
+        transform,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
 // AsyncClient
 
 /// An asyncio client. Its read methods return awaitables: a cache hit is ready at once; a miss
