@@ -6,6 +6,7 @@
 //! runtime and completes an asyncio future.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 
 use pyo3::prelude::*;
@@ -505,55 +506,84 @@ impl Client {
 // ---------------------------------------------------------------------------------------------
 // The default client and the module-level functions
 
-/// The client behind `paramsecrets.get_parameter(...)` and friends. Native, so that a module-
-/// level read costs what the same read on a `Client` costs (issue 15): a Python wrapper added
-/// a frame, a `**options` dict and a method lookup per call (303 ns against 179 ns). The lock
-/// is held only to clone or swap the reference, always with the GIL held and never across a
-/// request, so it cannot deadlock with a read that releases the GIL, nor be held by another
-/// thread at `os.fork()`.
-static DEFAULT: std::sync::Mutex<Option<Py<Client>>> = std::sync::Mutex::new(None);
+/// The client behind `paramsecrets.get_parameter(...)` and friends: a strong reference to a
+/// `Client`, or null. Native, so that a module-level read costs what the same read on a
+/// `Client` costs (issue 15): the Python wrapper it replaces added a frame, a `**options` dict
+/// and a method lookup per call (303 ns against 179 ns), and a lock here would add two atomic
+/// read-modify-writes. Every access holds the GIL (this abi3 module cannot load into a
+/// free-threaded interpreter), which is what makes the plain pointer safe: no thread can swap
+/// and release the client between another thread's load and its incref.
+static DEFAULT: AtomicPtr<pyo3::ffi::PyObject> = AtomicPtr::new(std::ptr::null_mut());
 
-fn default_slot() -> std::sync::MutexGuard<'static, Option<Py<Client>>> {
-    // Nothing can panic while holding it (a clone or a swap), so poison carries no meaning.
-    DEFAULT
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// The default client, if one was set or built.
+fn current_default<'py>(py: Python<'py>) -> Option<Bound<'py, Client>> {
+    let p = DEFAULT.load(Ordering::Acquire);
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null slot holds a strong reference to a `Client` (only `swap_default` and
+    // `default_client` store into it, both from a `Py<Client>`), and it is released only by a
+    // swap, which needs the GIL this thread holds (`py`): the object is alive until the incref
+    // `from_borrowed_ptr` makes.
+    Some(unsafe { Bound::from_borrowed_ptr(py, p).cast_into_unchecked() })
+}
+
+/// Stores `client` as the default; returns the one it replaces.
+fn swap_default(py: Python<'_>, client: Option<Py<Client>>) -> Option<Py<Client>> {
+    let new = client.map_or(std::ptr::null_mut(), Py::into_ptr);
+    let old = DEFAULT.swap(new, Ordering::AcqRel);
+    // SAFETY: what the slot held was a strong reference to a `Client`; it is now ours.
+    (!old.is_null()).then(|| unsafe {
+        Bound::from_owned_ptr(py, old)
+            .cast_into_unchecked()
+            .unbind()
+    })
 }
 
 /// The client behind the module-level functions: built from the environment on first use
 /// (`PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, `AWS_SESSION_TOKEN`, ...), then reused. Safe to
 /// keep using after `os.fork()`.
 #[pyfunction]
-pub fn default_client(py: Python<'_>) -> PyResult<Py<Client>> {
-    if let Some(c) = default_slot().as_ref() {
-        return Ok(c.clone_ref(py));
+pub fn default_client(py: Python<'_>) -> PyResult<Bound<'_, Client>> {
+    if let Some(c) = current_default(py) {
+        return Ok(c);
     }
-    // Built outside the lock (it reads the environment, and may raise). Two threads racing
-    // here build two clients; the first one stored wins, both work.
-    let built = Py::new(
+    let built = Bound::new(
         py,
         Client::new(
             py, None, None, None, None, None, None, None, None, None, None, false,
         )?,
     )?;
-    Ok(default_slot().get_or_insert(built).clone_ref(py))
+    // Two threads racing here (building may let another thread run) build two clients; the
+    // first one stored wins, the other is dropped, both callers get the winner.
+    let ours = built.clone().into_ptr();
+    match DEFAULT.compare_exchange(
+        std::ptr::null_mut(),
+        ours,
+        Ordering::AcqRel,
+        Ordering::Acquire,
+    ) {
+        Ok(_) => Ok(built),
+        Err(_) => {
+            // SAFETY: `ours` is the strong reference `into_ptr` gave up; nobody else has it.
+            drop(unsafe { Bound::from_owned_ptr(py, ours) });
+            default_client(py)
+        }
+    }
 }
 
 /// Replaces the client behind the module-level functions (`None`: build again from the
 /// environment on next use).
 #[pyfunction]
 #[pyo3(signature = (client))]
-pub fn set_default_client(client: Option<Py<Client>>) {
-    // The old client is dropped after the lock is released.
-    let old = std::mem::replace(&mut *default_slot(), client);
-    drop(old);
+pub fn set_default_client(py: Python<'_>, client: Option<Py<Client>>) {
+    drop(swap_default(py, client));
 }
 
 /// Empties the default client's cache (when it was built: this never builds one).
 #[pyfunction]
 pub fn clear_cache(py: Python<'_>) {
-    let client = default_slot().as_ref().map(|c| c.clone_ref(py));
-    if let Some(c) = client {
+    if let Some(c) = current_default(py) {
         c.get().clear_cache();
     }
 }
