@@ -633,7 +633,7 @@ mod tests {
         assert!(cache.get(c, LONG).is_some());
         assert!(cache.insert(d.into(), param("d")));
         assert!(cache.get(a, LONG).is_none());
-        // The freed slot is reused, and a stale touch on it does not protect its new owner.
+        // The freed slot is reused.
         let slot_d = cache.get(d, LONG).map(|h| h.slot);
         assert_eq!(slot_d, Some(slot_a));
     }
