@@ -206,6 +206,9 @@ pub struct MemoShared {
     touched: Box<[AtomicU8]>,
 }
 
+// The layout hosts rely on (see the table above).
+const _: () = assert!(std::mem::size_of::<Header>() == 64);
+
 #[derive(Debug, Default)]
 #[repr(C, align(64))]
 struct Header {
