@@ -331,6 +331,12 @@ class LocalLambda:
                 return found[:count] if len(found) >= count else None
             time.sleep(0.005)
 
+    def extension_stats(self) -> dict:
+        """The emulator extension's GET /_emulator/stats (request counts per key, never values)."""
+        url = f"http://127.0.0.1:{self.extension_port}/_emulator/stats"
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return json.load(r)
+
     def init_ms(self) -> float | None:
         """RIE's INIT REPORT duration (the REPORT line's Init Duration is not the real one)."""
         m = self._wait_for(INIT_REPORT, 1, 1.0)
@@ -376,6 +382,8 @@ def main(argv=None) -> int:
     ap.add_argument("--log", help="keep RIE's whole output (runtime and extension logs) in this file")
     ap.add_argument("--json", help="write the run's figures and responses to this file")
     ap.add_argument("--quiet", action="store_true", help="print only the summary line")
+    ap.add_argument("--extension-stats", action="store_true",
+                    help="after the invocations, print the emulator extension's /_emulator/stats")
     a = ap.parse_args(argv)
     env = {}
     for kv in a.env:
@@ -394,7 +402,7 @@ def main(argv=None) -> int:
     # SIGTERM/SIGHUP as KeyboardInterrupt: the finally below stops RIE in every case.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.default_int_handler)
-    rc, non_200 = 0, 0
+    rc, non_200, ext_stats = 0, 0, None
     try:
         lam.start()
         say = (lambda *_: None) if a.quiet else print
@@ -415,17 +423,20 @@ def main(argv=None) -> int:
         if s["warm_median_ms"] is not None:
             line += f" | warm median {s['warm_median_ms']:.2f} ms, p90 {s['warm_p90_ms']:.2f} ms"
         print(line + f" | {len(lam.invocations) - non_200} of {len(lam.invocations)} HTTP 200")
+        if a.extension_stats:
+            ext_stats = lam.extension_stats()
+            print(f"  extension /_emulator/stats: {json.dumps(ext_stats)}")
     except KeyboardInterrupt:
         print("\nlocal Lambda: interrupted", file=sys.stderr)
         rc = 130
-    except LambdaError as e:
+    except (LambdaError, OSError) as e:
         print(f"local Lambda: {e}", file=sys.stderr)
         rc = 1
     finally:
         left = lam.stop()
         if a.json:
             with open(a.json, "w") as f:
-                json.dump({**summary(lam), "left": left, "log": lam.log_path}, f, indent=1)
+                json.dump({**summary(lam), "extension_stats": ext_stats, "left": left, "log": lam.log_path}, f, indent=1)
         if left:
             print(f"local Lambda: processes left after RIE stopped (killed now): {left}", file=sys.stderr)
             rc = rc or 1
