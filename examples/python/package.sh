@@ -18,7 +18,7 @@ stamp="$(cat "$here/requirements.txt" "${wheels[0]}" | sha256sum | cut -c1-16)"
 if [ "$(cat "$layer/.stamp" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$layer"
   mkdir -p "$layer"
-  "${PYTHON:-python3}" -m pip install -q --disable-pip-version-check --no-compile \
+  "${PYTHON:-python3}" -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-compile \
     --target "$layer/python" -r "$here/requirements.txt" "${wheels[0]}" >&2
   echo "$stamp" >"$layer/.stamp"
 fi
