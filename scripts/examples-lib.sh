@@ -98,9 +98,9 @@ _start_emulator() {
 }
 
 examples_start_mariadb() {
-  mariadb_ensure_installed
+  mariadb_ensure_installed || return 1
   say "starting a throwaway MariaDB on 127.0.0.1:$(mariadb_secret_field "$STORE" port) (data in $EXAMPLES_TMP)"
-  mariadb_start "$EXAMPLES_TMP" "$STORE"
+  mariadb_start "$EXAMPLES_TMP" "$STORE" || return 1
   echo "    $MARIADB_VERSION, database and user created from the secret ${CREDS_PATH:-dev/demoapp/db}"
   # The walkthrough's own variables: /ENV/APP_CONFIG_PATH is the parameter, CREDS_PATH the secret.
   export ENV="${ENV:-dev}" APP_CONFIG_PATH="${APP_CONFIG_PATH:-demoapp/config}"
@@ -139,7 +139,7 @@ example_invoke() {
 }
 
 examples_start_services() {
-  examples_start_mariadb
+  examples_start_mariadb || return 1
 
   # What the Lambda runtime and the extension layer put in a function's environment.
   AWS_SESSION_TOKEN="local-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -152,7 +152,7 @@ examples_start_services() {
   export AWS_LAMBDA_INITIALIZATION_TYPE=on-demand
 
   say "starting the extension emulator (store $(basename "$STORE"))"
-  _start_emulator
+  _start_emulator || return 1
   export PARAMETERS_SECRETS_EXTENSION_HTTP_PORT="$EMULATOR_PORT"
   echo "    listening on 127.0.0.1:$EMULATOR_PORT, dialect extension"
 }
