@@ -74,11 +74,19 @@ def prepare(lang: str) -> dict:
     task = os.path.join(BUILD, "java")
     os.makedirs(os.path.join(task, "lib"), exist_ok=True)
     shutil.copyfile(jar, os.path.join(task, "lib", "paramsecrets.jar"))
-    sources = sorted(glob.glob(os.path.join(HERE, "handlers", "java", "probe", "*.java")))
-    javac = os.path.join(local_lambda.java_home(), "bin", "javac")
-    subprocess.run([javac, "-nowarn", "--release", "22", "-d", task,
-                    "-cp", os.path.join(task, "lib", "paramsecrets.jar"), *sources], check=True)
-    return {"task_root": task, "layers": [], "handler": {"bare": "probe.Bare::handleRequest"},
+    javac = [os.path.join(local_lambda.java_home(), "bin", "javac"), "-nowarn", "--release", "22",
+             "-d", task, "-cp", f"{task}:{os.path.join(task, 'lib', 'paramsecrets.jar')}"]
+    src = os.path.join(HERE, "handlers", "java", "probe")
+    subprocess.run([*javac, os.path.join(src, "Bare.java"), os.path.join(src, "Probe.java")], check=True)
+    # Apart: a package without prefetch fails only the prefetch probe (its class is then missing).
+    stale = os.path.join(task, "probe", "Prefetch.class")
+    if os.path.exists(stale):
+        os.remove(stale)
+    r = subprocess.run([*javac, os.path.join(src, "Prefetch.java")], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"# java: probe/Prefetch.java does not compile against this jar:\n{r.stderr}", file=sys.stderr)
+    return {"task_root": task, "layers": [],
+            "handler": {"bare": "probe.Bare::handleRequest", "prefetch": "probe.Prefetch::handleRequest"},
             "default_handler": "probe.Probe::handleRequest"}
 
 

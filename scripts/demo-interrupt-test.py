@@ -3,7 +3,7 @@
 
 Runs the demo on a pseudo-terminal (so ^C reaches it exactly as from a keyboard: SIGINT to the
 terminal's foreground process group), waits for a progress line (default: the Node.js handler
-step, when MariaDB, the emulator and an invoker are all running), sends ^C, and then asserts:
+step, when MariaDB, the emulator and the local Lambda are all running), sends ^C, and then asserts:
 the demo exited with status 130 within 20 s; the MariaDB server and the emulator it started
 (found by their open files in the demo's temporary folder) are gone; the folder is deleted.
 
@@ -94,7 +94,7 @@ def main():
         print(f"not ok - {f}")
     if not failures:
         print(
-            "ok - Ctrl-C stopped MariaDB, the emulator and the invoker, and deleted the temp folder"
+            "ok - Ctrl-C stopped MariaDB, the emulator and the local Lambda, and deleted the temp folder"
         )
     return 1 if failures else 0
 

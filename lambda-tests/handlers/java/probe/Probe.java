@@ -10,14 +10,14 @@ import dev.paramsecrets.Stats;
 
 /**
  * The lifecycle probe: what a function does with paramsecrets at INIT, chosen by PROBE_MODE
- * (client, init_read, prefetch: see handlers/python/probe.py; bare is {@link Bare}). The handler
- * reads both names first thing. Never a value: lengths only.
+ * (client, init_read: see handlers/python/probe.py; bare is {@link Bare}, prefetch is
+ * {@link Prefetch}). The handler reads both names first thing. Never a value: lengths only.
  */
 public class Probe {
     private static final String MODE = System.getenv("PROBE_MODE");
-    private static final String PARAMETER = env("PROBE_PARAMETER", "/lifecycle/config");
-    private static final String SECRET = env("PROBE_SECRET", "lifecycle/creds");
-    private static final Client CLIENT;
+    static final String PARAMETER = env("PROBE_PARAMETER", "/lifecycle/config");
+    static final String SECRET = env("PROBE_SECRET", "lifecycle/creds");
+    static final Client CLIENT;
     private static final Map<String, Object> INIT_READ;
 
     static {
@@ -37,8 +37,6 @@ public class Probe {
                 initRead.put("code", e.code());
             }
             initRead.put("ms", (System.nanoTime() - t0) / 1e6);
-        } else if ("prefetch".equals(MODE)) {
-            CLIENT.prefetch(List.of(PARAMETER), List.of(SECRET));
         }
         INIT_READ = initRead;
     }
