@@ -146,7 +146,7 @@ def test_language(lang: str, cold_starts: int, tmp: str) -> None:
           f"(code {ir.get('code')}, {ir.get('ms')} ms)",
           r.error or (r.inv.body if r.inv else "") + "\n    | " + r.log_tail())
     extra = None if (r.init_ms is None or base is None) else r.init_ms - base
-    check(extra is not None and extra <= INIT_READ_EXTRA_MAX_MS,
+    check(extra is not None and extra <= INIT_READ_EXTRA_MAX_MS and r.reads_ok(),
           f"{lang}: INIT with the module-scope read is at most {INIT_READ_EXTRA_MAX_MS:.0f} ms longer "
           f"than without it ({r.init_ms} ms vs median {base} ms of {len(base_inits)}: "
           f"{'n/a' if extra is None else f'{extra:+.1f}'} ms)")
