@@ -51,6 +51,12 @@ fn build_client(scenario: &Value, port: u16) -> Result<Client, paramsecrets::Err
     if let Some(ms) = c["ready_timeout_ms"].as_u64() {
         b = b.ready_timeout(Duration::from_millis(ms));
     }
+    if let Some(ms) = c["deadline_ms"].as_u64() {
+        b = b.deadline(Duration::from_millis(ms));
+    }
+    if let Some(server) = c["server"].as_str() {
+        b = b.server(paramsecrets::ServerKind::parse(server)?);
+    }
     b.build()
 }
 
@@ -74,7 +80,11 @@ async fn run(scenario: &Value, port: u16) -> Option<String> {
                     r = r.label(l);
                 }
                 let p = client.get_parameter(&r, ReadOptions::default()).await?;
-                Ok((Some(p.value_str().to_string()), None, parameter_fields(&p)))
+                Ok((
+                    p.text().map(str::to_string),
+                    p.value.bytes().map(<[u8]>::to_vec),
+                    parameter_fields(&p),
+                ))
             }
             Some("get_secret") => {
                 let mut r = SecretRequest::new(req["secret_id"].as_str().unwrap_or_default());
