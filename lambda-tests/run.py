@@ -7,8 +7,8 @@ Per language:
   1. 20 cold starts reading first thing in the handler: 0 failures; after each stop no process
      of the run is left (the extension got SHUTDOWN and exited). Their INIT REPORTs are the
      baseline ("a handler without it": the same package and client, nothing at module scope).
-  2. a module-scope read: fails with `not_ready` in <= 100 ms; INIT <= baseline + 150 ms; the
-     same read in the handler then succeeds.
+  2. a module-scope read (3 cold starts): fails with `not_ready` in <= 100 ms each time; INIT
+     median <= baseline + 150 ms; the same read in the handler then succeeds.
   3. module-scope prefetch (5 cold starts, between the baseline ones): INIT median within 20 ms
      of the baseline median; the first invocation reads both names, with exactly one request
      each at the extension (/_emulator/stats).
@@ -138,19 +138,25 @@ def test_language(lang: str, cold_starts: int, tmp: str) -> None:
     base_inits = [r.init_ms for r in baseline if r.init_ms is not None and r.reads_ok()]
     base = statistics.median(base_inits) if base_inits else None
 
-    # 2: the module-scope read.
-    r = run("init_read")
-    ir = (r.body or {}).get("init_read") or {}
-    check(ir.get("code") == "not_ready" and ir.get("ms") is not None and ir["ms"] <= INIT_READ_MAX_MS,
+    # 2: the module-scope read (3 cold starts: INIT on this shared machine varies run to run).
+    reads = [run("init_read") for _ in range(3)]
+    irs = [(r.body or {}).get("init_read") or {} for r in reads]
+    fast = [ir for ir in irs if ir.get("code") == "not_ready" and ir.get("ms") is not None
+            and ir["ms"] <= INIT_READ_MAX_MS]
+    r = reads[0]
+    check(len(fast) == len(reads),
           f"{lang}: a module-scope read fails with not_ready in <= {INIT_READ_MAX_MS:.0f} ms "
-          f"(code {ir.get('code')}, {ir.get('ms')} ms)",
+          f"({len(fast)} of {len(reads)} cold starts: " + ", ".join(f"{ir.get('code')} in {ir.get('ms')} ms" for ir in irs) + ")",
           r.error or (r.inv.body if r.inv else "") + "\n    | " + r.log_tail())
-    extra = None if (r.init_ms is None or base is None) else r.init_ms - base
-    check(extra is not None and extra <= INIT_READ_EXTRA_MAX_MS and r.reads_ok(),
+    served = [x.init_ms for x in reads if x.init_ms is not None and x.reads_ok()]
+    ir_init = statistics.median(served) if len(served) == len(reads) else None
+    extra = None if (ir_init is None or base is None) else ir_init - base
+    check(extra is not None and extra <= INIT_READ_EXTRA_MAX_MS,
           f"{lang}: INIT with the module-scope read is at most {INIT_READ_EXTRA_MAX_MS:.0f} ms longer "
-          f"than without it ({r.init_ms} ms vs median {base} ms of {len(base_inits)}: "
+          f"than without it (median {ir_init} ms of {len(served)} vs median {base} ms of {len(base_inits)}: "
           f"{'n/a' if extra is None else f'{extra:+.1f}'} ms)")
-    check(r.reads_ok(), f"{lang}: the same read in the handler then succeeds",
+    check(all(x.reads_ok() for x in reads), f"{lang}: the same read in the handler then succeeds "
+          f"({sum(x.reads_ok() for x in reads)} of {len(reads)})",
           r.error or (r.inv.body if r.inv else ""))
 
     # 3: prefetch.

@@ -198,16 +198,22 @@ class LocalLambda:
             cmd, cwd=self.task_root, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
+        # Both APIs: RIE opens the Runtime API's listener from a goroutine of its own, and on a
+        # busy machine the first INIT (started by our first invoke) can otherwise start the
+        # extension before it listens: its registration is refused and INIT fails.
+        waiting = [self.invoke_port, self.runtime_port]
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        while waiting and time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise LambdaError(f"RIE exited at start (status {self.proc.returncode}):\n{self.log()}")
             try:
-                socket.create_connection(("127.0.0.1", self.invoke_port), timeout=0.2).close()
-                return self
+                socket.create_connection(("127.0.0.1", waiting[0]), timeout=0.2).close()
+                waiting.pop(0)
             except OSError:
                 time.sleep(0.02)
-        raise LambdaError(f"RIE did not listen on 127.0.0.1:{self.invoke_port} within 10 s")
+        if waiting:
+            raise LambdaError(f"RIE did not listen on 127.0.0.1:{waiting[0]} within 10 s")
+        return self
 
     def _environment(self, ric: str) -> dict[str, str]:
         """What a function's environment holds on Lambda (not the caller's whole environment)."""
