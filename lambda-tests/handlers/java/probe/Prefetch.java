@@ -3,6 +3,8 @@ package probe;
 import java.util.List;
 import java.util.Map;
 
+import dev.paramsecrets.ParamSecretsException;
+
 /**
  * The lifecycle probe in prefetch mode: {@link Probe}'s client, plus a prefetch of the parameter
  * and the secret at class initialisation (INIT). A class of its own, so the other probes build
@@ -10,7 +12,11 @@ import java.util.Map;
  */
 public class Prefetch {
     static {
-        Probe.CLIENT.prefetch(List.of(Probe.PARAMETER), List.of(Probe.SECRET));
+        try {
+            Probe.CLIENT.prefetch(List.of(Probe.PARAMETER), List.of(Probe.SECRET));
+        } catch (ParamSecretsException e) {
+            throw new IllegalStateException("paramsecrets: " + e.code() + ": " + e.getMessage(), e);
+        }
     }
 
     public Map<String, Object> handleRequest(Map<String, Object> event) {
