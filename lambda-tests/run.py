@@ -94,8 +94,13 @@ class Run:
 
     def reads_ok(self) -> bool:
         b = self.body or {}
-        return self.inv is not None and self.inv.status == 200 and b.get("error") is None \
-            and isinstance(b.get("lengths"), list) and all(x > 0 for x in b["lengths"])
+        return (
+            self.inv is not None
+            and self.inv.status == 200
+            and b.get("error") is None
+            and isinstance(b.get("lengths"), list)
+            and all(x > 0 for x in b["lengths"])
+        )
 
 
 def key_requests(stats: dict | None, key: str):
@@ -127,77 +132,115 @@ def test_language(lang: str, cold_starts: int, tmp: str) -> None:
             prefetch.append(run("prefetch"))
     took = time.monotonic() - t0
     bad = failures[0] if failures else None
-    check(not failures,
-          f"{lang}: {cold_starts} cold starts (a fresh RIE each) reading first thing in the handler: "
-          f"{len(failures)} failures ({took:.1f} s with the prefetch runs)",
-          "" if not bad else f"HTTP {bad.inv.status if bad.inv else None}: "
-          f"{bad.inv.body if bad.inv else bad.error}\n    | {bad.log_tail()}")
-    check(no_extension == 0 and not leftovers,
-          f"{lang}: the extension ran in every cold start and no process was left after RIE stopped "
-          "(SHUTDOWN)", f"{no_extension} runs without the extension; left: {leftovers[:2]}")
+    check(
+        not failures,
+        f"{lang}: {cold_starts} cold starts (a fresh RIE each) reading first thing in the handler: "
+        f"{len(failures)} failures ({took:.1f} s with the prefetch runs)",
+        ""
+        if not bad
+        else f"HTTP {bad.inv.status if bad.inv else None}: "
+        f"{bad.inv.body if bad.inv else bad.error}\n    | {bad.log_tail()}",
+    )
+    check(
+        no_extension == 0 and not leftovers,
+        f"{lang}: the extension ran in every cold start and no process was left after RIE stopped (SHUTDOWN)",
+        f"{no_extension} runs without the extension; left: {leftovers[:2]}",
+    )
     base_inits = [r.init_ms for r in baseline if r.init_ms is not None and r.reads_ok()]
     base = statistics.median(base_inits) if base_inits else None
 
     # 2: the module-scope read (3 cold starts: INIT on this shared machine varies run to run).
     reads = [run("init_read") for _ in range(3)]
     irs = [(r.body or {}).get("init_read") or {} for r in reads]
-    fast = [ir for ir in irs if ir.get("code") == "not_ready" and ir.get("ms") is not None
-            and ir["ms"] <= INIT_READ_MAX_MS]
+    fast = [
+        ir
+        for ir in irs
+        if ir.get("code") == "not_ready" and ir.get("ms") is not None and ir["ms"] <= INIT_READ_MAX_MS
+    ]
     r = reads[0]
-    check(len(fast) == len(reads),
-          f"{lang}: a module-scope read fails with not_ready in <= {INIT_READ_MAX_MS:.0f} ms "
-          f"({len(fast)} of {len(reads)} cold starts: " + ", ".join(f"{ir.get('code')} in {ir.get('ms')} ms" for ir in irs) + ")",
-          r.error or (r.inv.body if r.inv else "") + "\n    | " + r.log_tail())
+    check(
+        len(fast) == len(reads),
+        f"{lang}: a module-scope read fails with not_ready in <= {INIT_READ_MAX_MS:.0f} ms "
+        f"({len(fast)} of {len(reads)} cold starts: "
+        + ", ".join(f"{ir.get('code')} in {ir.get('ms')} ms" for ir in irs)
+        + ")",
+        r.error or (r.inv.body if r.inv else "") + "\n    | " + r.log_tail(),
+    )
     served = [x.init_ms for x in reads if x.init_ms is not None and x.reads_ok()]
     ir_init = statistics.median(served) if len(served) == len(reads) else None
     extra = None if (ir_init is None or base is None) else ir_init - base
-    check(extra is not None and extra <= INIT_READ_EXTRA_MAX_MS,
-          f"{lang}: INIT with the module-scope read is at most {INIT_READ_EXTRA_MAX_MS:.0f} ms longer "
-          f"than without it (median {ir_init} ms of {len(served)} vs median {base} ms of {len(base_inits)}: "
-          f"{'n/a' if extra is None else f'{extra:+.1f}'} ms)")
-    check(all(x.reads_ok() for x in reads), f"{lang}: the same read in the handler then succeeds "
-          f"({sum(x.reads_ok() for x in reads)} of {len(reads)})",
-          r.error or (r.inv.body if r.inv else ""))
+    check(
+        extra is not None and extra <= INIT_READ_EXTRA_MAX_MS,
+        f"{lang}: INIT with the module-scope read is at most {INIT_READ_EXTRA_MAX_MS:.0f} ms longer "
+        f"than without it (median {ir_init} ms of {len(served)} vs median {base} ms of {len(base_inits)}: "
+        f"{'n/a' if extra is None else f'{extra:+.1f}'} ms)",
+    )
+    check(
+        all(x.reads_ok() for x in reads),
+        f"{lang}: the same read in the handler then succeeds "
+        f"({sum(x.reads_ok() for x in reads)} of {len(reads)})",
+        r.error or (r.inv.body if r.inv else ""),
+    )
 
     # 3: prefetch.
     # Only cold starts that served the invocation count: a failed INIT ends early.
     pf_inits = [p.init_ms for p in prefetch if p.init_ms is not None and p.reads_ok()]
     pf = statistics.median(pf_inits) if pf_inits else None
     extra = None if (pf is None or base is None) else pf - base
-    check(extra is not None and extra <= PREFETCH_EXTRA_MAX_MS and len(pf_inits) == len(prefetch),
-          f"{lang}: INIT with a module-scope prefetch is within {PREFETCH_EXTRA_MAX_MS:.0f} ms of the "
-          f"handler without it (median {pf} ms of {len(pf_inits)} vs {base} ms: "
-          f"{'n/a' if extra is None else f'{extra:+.1f}'} ms)",
-          "" if not prefetch else (prefetch[0].error or (prefetch[0].inv.body if prefetch[0].inv else ""))
-          + "\n    | " + prefetch[0].log_tail())
-    one_each = [p for p in prefetch if p.reads_ok()
-                and key_requests(p.ext_stats, f"parameter:{probes.PARAMETER}") == 1
-                and key_requests(p.ext_stats, f"secret:{probes.SECRET}") == 1]
+    check(
+        extra is not None and extra <= PREFETCH_EXTRA_MAX_MS and len(pf_inits) == len(prefetch),
+        f"{lang}: INIT with a module-scope prefetch is within {PREFETCH_EXTRA_MAX_MS:.0f} ms of the "
+        f"handler without it (median {pf} ms of {len(pf_inits)} vs {base} ms: "
+        f"{'n/a' if extra is None else f'{extra:+.1f}'} ms)",
+        ""
+        if not prefetch
+        else (prefetch[0].error or (prefetch[0].inv.body if prefetch[0].inv else ""))
+        + "\n    | "
+        + prefetch[0].log_tail(),
+    )
+    one_each = [
+        p
+        for p in prefetch
+        if p.reads_ok()
+        and key_requests(p.ext_stats, f"parameter:{probes.PARAMETER}") == 1
+        and key_requests(p.ext_stats, f"secret:{probes.SECRET}") == 1
+    ]
     sample = prefetch[0] if prefetch else None
     # Answered before any key lookup, the not-ready answers of INIT count only in the total.
-    not_ready = [(p.ext_stats or {}).get("requests", 0) - sum(k.get("requests", 0) for k in
-                 (p.ext_stats or {}).get("keys", {}).values()) for p in prefetch]
-    check(prefetch and len(one_each) == len(prefetch),
-          f"{lang}: after a prefetch the first invocation reads both names, with exactly one request "
-          f"each at the extension ({len(one_each)} of {len(prefetch)} cold starts; not-ready answers "
-          f"to the prefetch during INIT: {not_ready})",
-          "" if not sample else f"response {sample.body}; /_emulator/stats {json.dumps(sample.ext_stats)}")
+    not_ready = [
+        (p.ext_stats or {}).get("requests", 0)
+        - sum(k.get("requests", 0) for k in (p.ext_stats or {}).get("keys", {}).values())
+        for p in prefetch
+    ]
+    check(
+        prefetch and len(one_each) == len(prefetch),
+        f"{lang}: after a prefetch the first invocation reads both names, with exactly one request "
+        f"each at the extension ({len(one_each)} of {len(prefetch)} cold starts; not-ready answers "
+        f"to the prefetch during INIT: {not_ready})",
+        "" if not sample else f"response {sample.body}; /_emulator/stats {json.dumps(sample.ext_stats)}",
+    )
 
     # 4: an extension that cannot register.
-    lam = probes.probe(lang, prepared, "client", store=None,
-                       log_path=os.path.join(tmp, f"{lang}-no-register.log"))
+    lam = probes.probe(
+        lang, prepared, "client", store=None, log_path=os.path.join(tmp, f"{lang}-no-register.log")
+    )
     r = Run(lam)
     t1 = time.monotonic()
     r.go(invoke_timeout_s=30)
     took = time.monotonic() - t1
     status = r.inv.status if r.inv else None
     log = r.lam.log()
-    check(status == 502 and "Extension.Crash" in log and "registered, subscribed" not in log
-          and took <= NO_REGISTER_MAX_S and not r.left,
-          f"{lang}: an extension that cannot register (the emulator without a store) fails the invoke "
-          f"with RIE's error at once (HTTP {status}, Extension.Crash, {took:.2f} s with start and stop) "
-          "and leaves nothing running",
-          f"{r.inv.body if r.inv else r.error}; left {r.left}\n    | {r.log_tail()}")
+    check(
+        status == 502
+        and "Extension.Crash" in log
+        and "registered, subscribed" not in log
+        and took <= NO_REGISTER_MAX_S
+        and not r.left,
+        f"{lang}: an extension that cannot register (the emulator without a store) fails the invoke "
+        f"with RIE's error at once (HTTP {status}, Extension.Crash, {took:.2f} s with start and stop) "
+        "and leaves nothing running",
+        f"{r.inv.body if r.inv else r.error}; left {r.left}\n    | {r.log_tail()}",
+    )
 
 
 def main() -> int:

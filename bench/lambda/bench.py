@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "lambda-tests"))
 
-import probes  # noqa: E402
+import probes
 
 MODES = ("bare", "client", "prefetch")
 
@@ -76,24 +76,34 @@ def main() -> int:
         r["added_prefetch_ms"] = round(r["prefetch"]["init_ms"] - r["bare"]["init_ms"], 2)
         r["prefetch_over_client_ms"] = round(r["prefetch"]["init_ms"] - r["client"]["init_ms"], 2)
         results[lang] = r
-        print(f"{lang}: INIT bare {r['bare']['init_ms']} ms, +client {r['added_client_ms']:+.1f} ms, "
-              f"+client+prefetch {r['added_prefetch_ms']:+.1f} ms; first reads {r['client']['read_ms']} ms "
-              f"without prefetch, {r['prefetch']['read_ms']} ms with", flush=True)
+        print(
+            f"{lang}: INIT bare {r['bare']['init_ms']} ms, +client {r['added_client_ms']:+.1f} ms, "
+            f"+client+prefetch {r['added_prefetch_ms']:+.1f} ms; first reads {r['client']['read_ms']} ms "
+            f"without prefetch, {r['prefetch']['read_ms']} ms with",
+            flush=True,
+        )
     took = time.monotonic() - started
     cmd = f"bench/lambda/bench.py {a.mode}"
     with open(os.path.join(HERE, "summary.json"), "w") as f:
-        json.dump({"command": cmd, "rounds": rounds, "seconds": round(took), "languages": results}, f, indent=1)
+        json.dump(
+            {"command": cmd, "rounds": rounds, "seconds": round(took), "languages": results}, f, indent=1
+        )
     md = [
         "# INIT and first invocation in the local Lambda",
         "",
-        f"`{cmd}` ({rounds} rounds, {took:.0f} s; {platform.node()}, {os.cpu_count()} CPUs). Every figure "
-        "is the median over that many cold starts, each a fresh RIE with AWS's runtime interface "
-        "client and the emulator layer as the extension, the three handlers interleaved in every "
-        "round. INIT is RIE's `INIT REPORT`; the first invocation reads one parameter and one "
-        "secret (the handler's own timing, then RIE's invoke duration).",
+        (
+            f"`{cmd}` ({rounds} rounds, {took:.0f} s; {platform.node()}, {os.cpu_count()} CPUs). Every figure "
+            "is the median over that many cold starts, each a fresh RIE with AWS's runtime interface "
+            "client and the emulator layer as the extension, the three handlers interleaved in every "
+            "round. INIT is RIE's `INIT REPORT`; the first invocation reads one parameter and one "
+            "secret (the handler's own timing, then RIE's invoke duration)."
+        ),
         "",
-        "| language | INIT bare | INIT import + client | added | INIT + prefetch of 2 names | added | "
-        "prefetch over client | first reads, no prefetch | first reads, prefetched | invoke, no prefetch | invoke, prefetched |",
+        (
+            "| language | INIT bare | INIT import + client | added | INIT + prefetch of 2 names | added | "
+            "prefetch over client | first reads, no prefetch | first reads, prefetched | invoke, no prefetch | "
+            "invoke, prefetched |"
+        ),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for lang, r in results.items():
@@ -103,8 +113,14 @@ def main() -> int:
             f"{r['client']['read_ms']} ms | {r['prefetch']['read_ms']} ms | "
             f"{r['client']['invoke_ms']} ms | {r['prefetch']['invoke_ms']} ms |"
         )
-    md += ["", "DESIGN §8: prefetch adds ≤ 20 ms to INIT (the 'prefetch over client' column; "
-           "asserted by `make lambda-test`).", ""]
+    md += [
+        "",
+        (
+            "DESIGN §8: prefetch adds ≤ 20 ms to INIT (the 'prefetch over client' column; "
+            "asserted by `make lambda-test`)."
+        ),
+        "",
+    ]
     with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
         f.write("\n".join(md))
     return 0

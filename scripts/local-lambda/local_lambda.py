@@ -75,7 +75,9 @@ def install(*parts: str) -> None:
 def java_home() -> str:
     return subprocess.run(
         [os.path.join(ROOT, "bindings-java", "scripts", "java-home.sh")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
@@ -92,10 +94,12 @@ def check_namespaces() -> None:
     if not os.path.isdir("/opt"):
         raise NoNamespaces("there is no /opt directory to mount the layers on")
     with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "probe"), "w").close()
         r = subprocess.run(
             [*unshare_prefix(), "sh", "-c", 'mount --bind "$0" /opt && test -e /opt/probe', d],
-            capture_output=True, text=True,
-            preexec_fn=lambda: open(os.path.join(d, "probe"), "w").close(),
+            capture_output=True,
+            text=True,
+            check=False,
         )
     if r.returncode != 0:
         raise NoNamespaces(
@@ -164,12 +168,15 @@ class LocalLambda:
         self.extension_port = free_port()
 
     # ---- start / stop ----------------------------------------------------------------------
-    def start(self) -> "LocalLambda":
+    def start(self) -> LocalLambda:
         check_namespaces()
         paths = installed_paths()
         rie = paths["RIE"]
-        ric = {"python": paths["PYTHON_RIC"].rsplit("/bin/", 1)[0], "node": paths["NODE_RIC"],
-               "java": paths["JAVA_RIC_LIB"]}[self.lang]
+        ric = {
+            "python": paths["PYTHON_RIC"].rsplit("/bin/", 1)[0],
+            "node": paths["NODE_RIC"],
+            "java": paths["JAVA_RIC_LIB"],
+        }[self.lang]
         for p in (rie, ric):
             if not os.path.exists(p):
                 raise LambdaError(f"{p} is missing: run scripts/local-lambda/install.sh")
@@ -185,18 +192,33 @@ class LocalLambda:
         env = self._environment(ric)
         if self.log_path is None:
             self.log_path = os.path.join(self.tmp, "rie.log")
-        self._log = open(self.log_path, "w")
+        # Held for the run's whole life (RIE writes to it); stop() closes it.
+        self._log = open(self.log_path, "w")  # noqa: SIM115
         cmd = [
-            *unshare_prefix(), "sh", "-c", 'mount --bind "$0" /opt && exec "$@"', opt,
-            rie, "--log-level", "info",
-            "--runtime-interface-emulator-address", f"127.0.0.1:{self.invoke_port}",
-            "--runtime-api-address", f"127.0.0.1:{self.runtime_port}",
-            os.path.join(HERE, "runtimes", self.lang), self.handler,
+            *unshare_prefix(),
+            "sh",
+            "-c",
+            'mount --bind "$0" /opt && exec "$@"',
+            opt,
+            rie,
+            "--log-level",
+            "info",
+            "--runtime-interface-emulator-address",
+            f"127.0.0.1:{self.invoke_port}",
+            "--runtime-api-address",
+            f"127.0.0.1:{self.runtime_port}",
+            os.path.join(HERE, "runtimes", self.lang),
+            self.handler,
         ]
         # Its own session: a Ctrl-C in the terminal reaches only us, and we stop RIE in order.
         self.proc = subprocess.Popen(
-            cmd, cwd=self.task_root, env=env, stdin=subprocess.DEVNULL,
-            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            cmd,
+            cwd=self.task_root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         # Both APIs: RIE opens the Runtime API's listener from a goroutine of its own, and on a
         # busy machine the first INIT (started by our first invoke) can otherwise start the
@@ -363,33 +385,47 @@ def _p90(xs):
 def summary(lam: LocalLambda) -> dict:
     inv = lam.invocations
     rt = [i.runtime_ms for i in inv if i.runtime_ms is not None]
-    out = {"lang": lam.lang, "handler": lam.handler, "init_ms": lam.init_ms(),
-           "invocations": len(inv), "statuses": [i.status for i in inv],
-           "cold_ms": rt[0] if rt else None,
-           "warm_median_ms": statistics.median(rt[1:]) if len(rt) > 1 else None,
-           "warm_p90_ms": _p90(rt[1:]) if len(rt) > 1 else None,
-           "wall_ms": [round(i.wall_ms, 2) for i in inv],
-           "runtime_ms": rt, "responses": [i.body for i in inv]}
+    out = {
+        "lang": lam.lang,
+        "handler": lam.handler,
+        "init_ms": lam.init_ms(),
+        "invocations": len(inv),
+        "statuses": [i.status for i in inv],
+        "cold_ms": rt[0] if rt else None,
+        "warm_median_ms": statistics.median(rt[1:]) if len(rt) > 1 else None,
+        "warm_p90_ms": _p90(rt[1:]) if len(rt) > 1 else None,
+        "wall_ms": [round(i.wall_ms, 2) for i in inv],
+        "runtime_ms": rt,
+        "responses": [i.body for i in inv],
+    }
     return out
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--lang", required=True, choices=LANGS)
     ap.add_argument("--task-root", required=True, help="the function's code (LAMBDA_TASK_ROOT)")
     ap.add_argument("--handler", required=True, help="module.function, file.export, pkg.Class::method")
-    ap.add_argument("--layer", action="append", default=[], help="a layer zip or directory (repeatable; in order)")
+    ap.add_argument(
+        "--layer", action="append", default=[], help="a layer zip or directory (repeatable; in order)"
+    )
     ap.add_argument("--store", help="the emulator's store, put at /opt/paramsecrets/store.json")
-    ap.add_argument("--env", action="append", default=[], metavar="K=V", help="a function environment variable")
+    ap.add_argument(
+        "--env", action="append", default=[], metavar="K=V", help="a function environment variable"
+    )
     ap.add_argument("-n", "--invocations", type=int, default=1)
     ap.add_argument("--event", default="{}", help="the event (JSON) of every invocation")
     ap.add_argument("--timeout", type=int, default=30, help="the function timeout, seconds")
     ap.add_argument("--log", help="keep RIE's whole output (runtime and extension logs) in this file")
     ap.add_argument("--json", help="write the run's figures and responses to this file")
     ap.add_argument("--quiet", action="store_true", help="print only the summary line")
-    ap.add_argument("--extension-stats", action="store_true",
-                    help="after the invocations, print the emulator extension's /_emulator/stats")
+    ap.add_argument(
+        "--extension-stats",
+        action="store_true",
+        help="after the invocations, print the emulator extension's /_emulator/stats",
+    )
     a = ap.parse_args(argv)
     env = {}
     for kv in a.env:
@@ -400,8 +436,11 @@ def main(argv=None) -> int:
     try:
         check_namespaces()
     except NoNamespaces as e:
-        print(f"local Lambda: {e}.\nIt runs RIE with the layers on /opt only inside a private mount "
-              "namespace, never on the host's /opt, and has no substitute: not running.", file=sys.stderr)
+        print(
+            f"local Lambda: {e}.\nIt runs RIE with the layers on /opt only inside a private mount "
+            "namespace, never on the host's /opt, and has no substitute: not running.",
+            file=sys.stderr,
+        )
         return 3
     install("rie", a.lang)
     lam = LocalLambda(a.lang, a.task_root, a.handler, a.layer, a.store, env, a.timeout, a.log)
@@ -412,17 +451,23 @@ def main(argv=None) -> int:
     try:
         lam.start()
         say = (lambda *_: None) if a.quiet else print
-        say(f"local Lambda: {a.lang} {a.handler} in {lam.task_root} (RIE on 127.0.0.1:{lam.invoke_port}, "
-            f"layers: {', '.join(os.path.basename(x) for x in a.layer) or 'none'})")
+        say(
+            f"local Lambda: {a.lang} {a.handler} in {lam.task_root} (RIE on 127.0.0.1:{lam.invoke_port}, "
+            f"layers: {', '.join(os.path.basename(x) for x in a.layer) or 'none'})"
+        )
         event = json.loads(a.event)
         for i in range(a.invocations):
             inv = lam.invoke(event)
             if i == 0:
                 init = lam.init_ms()
-                say(f"  INIT REPORT: {init:.2f} ms" if init is not None else "  INIT REPORT: not in RIE's log")
+                say(
+                    f"  INIT REPORT: {init:.2f} ms" if init is not None else "  INIT REPORT: not in RIE's log"
+                )
             rt = f"{inv.runtime_ms:.2f} ms" if inv.runtime_ms is not None else "n/a"
-            say(f"  invoke {i + 1}{' (cold)' if i == 0 else ''}: HTTP {inv.status}, {rt} in the runtime, "
-                f"{inv.wall_ms:.2f} ms round trip: {inv.body}")
+            say(
+                f"  invoke {i + 1}{' (cold)' if i == 0 else ''}: HTTP {inv.status}, {rt} in the runtime, "
+                f"{inv.wall_ms:.2f} ms round trip: {inv.body}"
+            )
             non_200 += inv.status != 200
         s = summary(lam)
         line = f"  init {s['init_ms']} ms | cold {s['cold_ms']} ms"
@@ -442,7 +487,11 @@ def main(argv=None) -> int:
         left = lam.stop()
         if a.json:
             with open(a.json, "w") as f:
-                json.dump({**summary(lam), "extension_stats": ext_stats, "left": left, "log": lam.log_path}, f, indent=1)
+                json.dump(
+                    {**summary(lam), "extension_stats": ext_stats, "left": left, "log": lam.log_path},
+                    f,
+                    indent=1,
+                )
         if left:
             print(f"local Lambda: processes left after RIE stopped (killed now): {left}", file=sys.stderr)
             rc = rc or 1

@@ -44,5 +44,13 @@ def handler(event, context):
         lengths, error = None, f"{e.code}: {e}"
     read_ms = round((time.perf_counter() - t0) * 1e3, 3)
     s = client.stats()
-    return {"mode": MODE, "init_read": init_read, "read_ms": read_ms, "lengths": lengths,
-            "error": error, "requests": s.requests, "hits": s.hits, "misses": s.misses}
+    return {
+        "mode": MODE,
+        "init_read": init_read,
+        "read_ms": read_ms,
+        "lengths": lengths,
+        "error": error,
+        "requests": s.requests,
+        "hits": s.hits,
+        "misses": s.misses,
+    }
