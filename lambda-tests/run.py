@@ -15,6 +15,8 @@ Per language:
   4. an extension that cannot register (the emulator with no store: it exits before
      registering): the invoke fails with RIE's error at once and nothing is left running.
 
+Once: without mount namespaces (an `unshare` that fails) the runner says so and stops.
+
     lambda-tests/run.py [python node java] [--cold-starts N]
 
 Prints one `ok - ...` / `not ok - ...` line per check and a count; exit status 1 on any failure.
@@ -28,6 +30,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -243,6 +246,32 @@ def test_language(lang: str, cold_starts: int, tmp: str) -> None:
     )
 
 
+def test_no_namespaces(tmp: str) -> None:
+    """Where a private mount namespace cannot be made, the runner says so and runs nothing."""
+    fake = os.path.join(tmp, "no-namespaces")
+    os.makedirs(fake)
+    with open(os.path.join(fake, "unshare"), "w") as f:
+        f.write('#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n')
+    os.chmod(os.path.join(fake, "unshare"), 0o755)
+    runner = os.path.join(probes.ROOT, "scripts", "local-lambda", "local_lambda.py")
+    r = subprocess.run(
+        [sys.executable, runner, "--lang", "python", "--task-root", tmp, "--handler", "x.handler"],
+        env={**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    check(
+        r.returncode == 3
+        and "not available here" in r.stderr
+        and "not running" in r.stderr
+        and "INIT REPORT" not in r.stdout,
+        "without mount namespaces the local Lambda says so and stops (exit status 3, nothing started)",
+        f"exit status {r.returncode}: {r.stdout} {r.stderr}",
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="the Lambda-lifecycle tests")
     ap.add_argument("langs", nargs="*", default=list(probes.LANGS))
@@ -260,6 +289,7 @@ def main() -> int:
     probes.local_lambda.install("rie", *a.langs)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="paramsecrets-lambda-tests.") as tmp:
+        test_no_namespaces(tmp)
         for lang in a.langs:
             test_language(lang, a.cold_starts, tmp)
     print(f"# lambda-tests: {passed} passed, {failed} failed ({time.monotonic() - started:.0f} s)")

@@ -2,6 +2,7 @@
 // (bare, client, init_read, prefetch: see handlers/python/probe.py). Never a value: lengths only.
 import { performance } from 'node:perf_hooks'
 
+const T0 = performance.now()
 const MODE = process.env.PROBE_MODE
 const PARAMETER = process.env.PROBE_PARAMETER ?? '/lifecycle/config'
 const SECRET = process.env.PROBE_SECRET ?? 'lifecycle/creds'
@@ -25,9 +26,11 @@ if (MODE !== 'bare') {
     client.prefetch({ parameters: [PARAMETER], secrets: [SECRET] })
   }
 }
+// What the module-scope code itself took (import, client, read or prefetch), by its own clock.
+const INIT_CODE_MS = Math.round((performance.now() - T0) * 100) / 100
 
 export const handler = async () => {
-  if (MODE === 'bare') return { mode: MODE }
+  if (MODE === 'bare') return { mode: MODE, init_code_ms: INIT_CODE_MS }
   const t0 = performance.now()
   let lengths = null
   let error = null
@@ -39,7 +42,7 @@ export const handler = async () => {
   const readMs = Math.round((performance.now() - t0) * 1000) / 1000
   const s = client.stats()
   return {
-    mode: MODE, init_read: initRead, read_ms: readMs, lengths, error,
+    mode: MODE, init_code_ms: INIT_CODE_MS, init_read: initRead, read_ms: readMs, lengths, error,
     requests: s.requests, hits: s.hits, misses: s.misses
   }
 }

@@ -14,6 +14,7 @@ public class Prefetch {
     static {
         try {
             Probe.CLIENT.prefetch(List.of(Probe.PARAMETER), List.of(Probe.SECRET));
+            Probe.initCodeMs = (System.nanoTime() - Probe.T0) / 1e6;
         } catch (ParamSecretsException e) {
             throw new IllegalStateException("paramsecrets: " + e.code() + ": " + e.getMessage(), e);
         }
