@@ -15,7 +15,8 @@ Per language:
   4. an extension that cannot register (the emulator with no store: it exits before
      registering): the invoke fails with RIE's error at once and nothing is left running.
 
-Once: without mount namespaces (an `unshare` that fails) the runner says so and stops.
+Once: without mount namespaces (an `unshare` that fails) the runner says so and stops; SIGINT
+(Ctrl-C), SIGTERM and SIGKILL to the runner mid-invoke leave no process of the run behind.
 
     lambda-tests/run.py [python node java] [--cold-starts N]
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -281,6 +283,83 @@ def test_no_namespaces(tmp: str) -> None:
     )
 
 
+def processes_with(entry: str) -> list[int]:
+    """Live processes whose environment holds entry (K=V)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if entry.encode() in f.read().split(b"\0"):
+                    with open(f"/proc/{pid}/stat") as st:
+                        if st.read().rsplit(")", 1)[1].split()[0] != "Z":
+                            found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def test_interrupted(tmp: str) -> None:
+    """The runner stops everything it started when interrupted mid-invoke: Ctrl-C (SIGINT) and
+    SIGTERM through its own cleanup, SIGKILL through the parent-death signal RIE gets."""
+    prepared = probes.prepare("python")
+    runner = os.path.join(probes.ROOT, "scripts", "local-lambda", "local_lambda.py")
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        name = f"interrupt-{sig.name.lower()}-{os.getpid()}"
+        cmd = [
+            sys.executable,
+            runner,
+            "--lang",
+            "python",
+            "--task-root",
+            prepared["task_root"],
+            "--handler",
+            "probe.handler",
+            "--layer",
+            prepared["layers"][0],
+            "--layer",
+            probes.emulator_layer(),
+            "--store",
+            probes.STORE,
+            "--env",
+            "PROBE_MODE=client",
+            "--env",
+            f"AWS_LAMBDA_FUNCTION_NAME={name}",
+            "--event",
+            '{"sleep_s": 30}',
+        ]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        entry = f"AWS_LAMBDA_FUNCTION_NAME={name}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(processes_with(entry)) < 3:
+            time.sleep(0.05)  # RIE, the runtime and the extension are up: the invoke is running
+        running = len(processes_with(entry))
+        t0 = time.monotonic()
+        proc.send_signal(sig)
+        try:
+            rc = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rc = proc.wait()
+        left = processes_with(entry)
+        deadline = time.monotonic() + 5
+        while left and time.monotonic() < deadline:
+            time.sleep(0.05)
+            left = processes_with(entry)
+        took = time.monotonic() - t0
+        want = {signal.SIGINT: 130, signal.SIGTERM: 130, signal.SIGKILL: -signal.SIGKILL}[sig]
+        check(
+            running >= 3 and rc == want and not left,
+            f"{sig.name} to the local Lambda mid-invoke: exit status {rc}, {running} of its processes "
+            f"were running, none left {took:.1f} s later",
+            f"left: {left}",
+        )
+        for pid in left:  # ours (they carry this test's function name): never leave them behind
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="the Lambda-lifecycle tests")
     ap.add_argument("langs", nargs="*", default=list(probes.LANGS))
@@ -299,6 +378,8 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="paramsecrets-lambda-tests.") as tmp:
         test_no_namespaces(tmp)
+        if "python" in a.langs:
+            test_interrupted(tmp)
         for lang in a.langs:
             test_language(lang, a.cold_starts, tmp)
     print(f"# lambda-tests: {passed} passed, {failed} failed ({time.monotonic() - started:.0f} s)")

@@ -108,6 +108,12 @@ def check_namespaces() -> None:
         )
 
 
+def pdeathsig_prefix() -> list[str]:
+    """setpriv (util-linux, like unshare) makes the kernel send SIGTERM to the process it execs
+    when the process that started it dies; the execs of unshare, sh and RIE keep it."""
+    return ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -195,6 +201,7 @@ class LocalLambda:
         # Held for the run's whole life (RIE writes to it); stop() closes it.
         self._log = open(self.log_path, "w")  # noqa: SIM115
         cmd = [
+            *pdeathsig_prefix(),
             *unshare_prefix(),
             "sh",
             "-c",
@@ -211,6 +218,8 @@ class LocalLambda:
             self.handler,
         ]
         # Its own session: a Ctrl-C in the terminal reaches only us, and we stop RIE in order.
+        # If we die without stopping it (SIGKILL, a crashed harness), the kernel sends RIE
+        # SIGTERM, so it still shuts its extensions and runtime down instead of living on.
         self.proc = subprocess.Popen(
             cmd,
             cwd=self.task_root,

@@ -37,6 +37,8 @@ INIT_CODE_MS = round((time.perf_counter() - T0) * 1e3, 2)
 
 
 def handler(event, context):
+    # An invocation that takes a while, for the tests that interrupt the local Lambda mid-invoke.
+    time.sleep(float((event or {}).get("sleep_s", 0)))
     if MODE == "bare":
         return {"mode": MODE, "init_code_ms": INIT_CODE_MS}
     t0 = time.perf_counter()
