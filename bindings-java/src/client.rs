@@ -244,8 +244,10 @@ impl NativeClient {
         secrets: Vec<String>,
     ) -> Result<(), NativeError> {
         guard(|| {
-            let params: Vec<ParameterRequest<'_>> =
-                parameters.iter().map(|n| ParameterRequest::new(n)).collect();
+            let params: Vec<ParameterRequest<'_>> = parameters
+                .iter()
+                .map(|n| ParameterRequest::new(n))
+                .collect();
             let secs: Vec<SecretRequest<'_>> =
                 secrets.iter().map(|n| SecretRequest::new(n)).collect();
             Ok(self.inner.prefetch(&params, &secs)?)

@@ -348,11 +348,12 @@ mod tests {
         let Ok(JsonValue::ObjectValue { members }) = v else {
             unreachable!("not an object: {v:?}")
         };
-        assert_eq!(members[0].key, "a");
-        assert_eq!(members[1].key, "b");
-        assert_eq!(members[1].value, JsonValue::IntValue { value: 1 });
+        // Members keep the document's order (serde_json `preserve_order`).
+        assert_eq!(members[0].key, "b");
+        assert_eq!(members[1].key, "a");
+        assert_eq!(members[0].value, JsonValue::IntValue { value: 1 });
         assert_eq!(
-            members[0].value,
+            members[1].value,
             JsonValue::ArrayValue {
                 items: vec![
                     JsonValue::BoolValue { value: true },

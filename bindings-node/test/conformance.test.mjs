@@ -94,7 +94,7 @@ async function run (s, emu) {
   }
 }
 
-function check (s, got) {
+async function check (s, got, emu) {
   const want = s.expect
   if (want.error !== undefined) {
     assert.ok(got.error, `expected error ${want.error}, got value ${JSON.stringify(got.value)}`)
@@ -113,6 +113,10 @@ function check (s, got) {
     assert.equal(got.value.toString('base64'), want.binary_base64)
     const recorded = s.request.op === 'get_parameter' ? got.record.value : got.record.secretBinary
     assert.equal(recorded.toString('base64'), want.binary_base64)
+  }
+  if (want.refresh_now_sent !== undefined) {
+    const sent = (await emu.stats()).keys[`secret:${s.request.secret_id}`]?.refresh_now ?? 0
+    assert.equal(sent > 0, want.refresh_now_sent, `refreshNow sent ${sent} times`)
   }
   if (want.fields !== undefined) {
     const have = fieldsOf(got.record, s.request.op)
@@ -136,7 +140,7 @@ for (const scenarios of groups.values()) {
     })
     try {
       for (const s of scenarios) {
-        await t.test(s.name, async () => check(s, await run(s, emu)))
+        await t.test(s.name, async () => check(s, await run(s, emu), emu))
       }
     } finally {
       await emu.stop()

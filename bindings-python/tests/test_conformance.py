@@ -162,5 +162,9 @@ def test_scenario(running, scenario, api):
         assert got.value == expect["value"], name
     if "binary_base64" in expect:
         assert got.value == base64.b64decode(expect["binary_base64"]), name
+    if "refresh_now_sent" in expect:
+        key = f"secret:{scenario['request']['secret_id']}"
+        sent = emu.stats()["keys"].get(key, {}).get("refresh_now", 0)
+        assert (sent > 0) == expect["refresh_now_sent"], f"{name}: refreshNow sent {sent} times"
     for field, want in expect.get("fields", {}).items():
         assert FIELDS[kind][field](got) == want, f"{name}: field {field}"

@@ -9,7 +9,7 @@ use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use parking_lot::Mutex;
 
-use crate::cache::{Cache, CacheKey, CachedValue, KeyRef};
+use crate::cache::{Cache, CacheKey, CachedValue, Hit, KeyRef, MemoShared, MemoTicket};
 use crate::config::{ClientBuilder, Config, ServerKind};
 use crate::error::{Error, ErrorCode, Result, Retry};
 use crate::protocol;
@@ -232,13 +232,63 @@ impl Client {
         })
     }
 
-    fn lookup(&self, key: KeyRef<'_>, opts: ReadOptions) -> Option<CachedValue> {
+    fn lookup(&self, key: KeyRef<'_>, opts: ReadOptions) -> Option<Hit> {
         if opts.force_fetch {
             return None;
         }
-        let v = self.inner.cache.get(key, self.max_age(key, opts))?;
+        let hit = self.inner.cache.get(key, self.max_age(key, opts))?;
         bump(&self.inner.counters.hits);
-        Some(v)
+        Some(hit)
+    }
+
+    /// The shared memory a host memo reads without a call (generation, touch flags): see
+    /// [`MemoShared`]. The same for the client's whole life.
+    pub fn memo_shared(&self) -> &Arc<MemoShared> {
+        self.inner.cache.shared()
+    }
+
+    fn ticket(&self, key: KeyRef<'_>, hit: &Hit) -> MemoTicket {
+        MemoTicket {
+            generation: hit.generation,
+            slot: hit.slot,
+            age: hit.age,
+            ttl: self.max_age(key, ReadOptions::default()),
+        }
+    }
+
+    /// [`cached_parameter`](Self::cached_parameter), with the ticket a host memo needs to
+    /// repeat this answer without calling (see [`MemoShared`]). Counted as a hit, like every
+    /// lookup that finds a value; the host counts the hits it serves itself.
+    #[inline]
+    pub fn cached_parameter_memo(
+        &self,
+        req: &ParameterRequest<'_>,
+        opts: ReadOptions,
+    ) -> Option<(Arc<Parameter>, MemoTicket)> {
+        let key = KeyRef::Parameter(*req);
+        let hit = self.lookup(key, opts)?;
+        let ticket = self.ticket(key, &hit);
+        match hit.value {
+            CachedValue::Parameter(p) => Some((p, ticket)),
+            CachedValue::Secret(_) => None,
+        }
+    }
+
+    /// [`cached_secret`](Self::cached_secret) with a memo ticket (see
+    /// [`cached_parameter_memo`](Self::cached_parameter_memo)).
+    #[inline]
+    pub fn cached_secret_memo(
+        &self,
+        req: &SecretRequest<'_>,
+        opts: ReadOptions,
+    ) -> Option<(Arc<Secret>, MemoTicket)> {
+        let key = KeyRef::Secret(*req);
+        let hit = self.lookup(key, opts)?;
+        let ticket = self.ticket(key, &hit);
+        match hit.value {
+            CachedValue::Secret(s) => Some((s, ticket)),
+            CachedValue::Parameter(_) => None,
+        }
     }
 
     /// The cached parameter, when a fresh one is there: synchronous, for bindings that want
@@ -249,7 +299,7 @@ impl Client {
         req: &ParameterRequest<'_>,
         opts: ReadOptions,
     ) -> Option<Arc<Parameter>> {
-        match self.lookup(KeyRef::Parameter(*req), opts)? {
+        match self.lookup(KeyRef::Parameter(*req), opts)?.value {
             CachedValue::Parameter(p) => Some(p),
             CachedValue::Secret(_) => None,
         }
@@ -258,7 +308,7 @@ impl Client {
     /// The cached secret, when a fresh one is there (see [`cached_parameter`](Self::cached_parameter)).
     #[inline]
     pub fn cached_secret(&self, req: &SecretRequest<'_>, opts: ReadOptions) -> Option<Arc<Secret>> {
-        match self.lookup(KeyRef::Secret(*req), opts)? {
+        match self.lookup(KeyRef::Secret(*req), opts)?.value {
             CachedValue::Secret(s) => Some(s),
             CachedValue::Parameter(_) => None,
         }
@@ -404,8 +454,8 @@ impl Client {
                         }
                     }
                     // A flight may have landed between our lookup and this lock.
-                    if let Some(v) = self.lookup(key, opts) {
-                        return Ok(v);
+                    if let Some(hit) = self.lookup(key, opts) {
+                        return Ok(hit.value);
                     }
                     let kind = FlightKind {
                         refresh: opts.force_fetch,
@@ -478,7 +528,7 @@ impl Inner {
             }
             Err(e) if e.code().is_transient() && !window.is_zero() => {
                 match inner.cache.get(key.as_ref(), ttl.saturating_add(window)) {
-                    Some(stale) => {
+                    Some(Hit { value: stale, .. }) => {
                         log::debug!(
                             "paramsecrets: serving a stale value after a {} error",
                             e.code()

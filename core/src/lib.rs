@@ -36,6 +36,7 @@ mod transport;
 mod types;
 mod wire;
 
+pub use cache::{MemoShared, MemoTicket};
 pub use client::{BATCH_CONCURRENCY, Client};
 pub use config::{ClientBuilder, Config, ServerKind};
 pub use error::{Error, ErrorCode, Result};

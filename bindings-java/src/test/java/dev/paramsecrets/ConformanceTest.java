@@ -188,6 +188,12 @@ class ConformanceTest {
             fields.put("created_ms", sec.createdDate() == null ? null : sec.createdDate().toEpochMilli());
             checkFields(name, expect.path("fields"), fields);
         }
+        if (expect.has("refresh_now_sent")) {
+            long sent = emu.stats().path("keys").path("secret:" + req.get("secret_id").asText())
+                    .path("refresh_now").asLong(0);
+            assertEquals(expect.get("refresh_now_sent").asBoolean(), sent > 0,
+                    name + ": refreshNow sent " + sent + " times");
+        }
     }
 
     static void checkFields(String name, JsonNode expected, Map<String, Object> actual) {
