@@ -56,7 +56,7 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 test: rust-check rust-test python-test node-test java-test examples-test lambda-test ## every suite
 	@echo "==> all suites passed"
 
-demo: emulator ## build everything and run the walkthrough against the emulator
+demo: emulator ## build everything and run the walkthrough handlers in the local Lambda
 	@scripts/demo.sh
 
 bench: emulator ## every benchmark; writes bench/RESULTS.md
