@@ -4,6 +4,8 @@
 #   1. Rust core: bench/rust (release build), writes bench/rust/RESULTS.md + summary.json
 #   2. Python, Node, Java: `make -C bench/<lang> bench|bench-quick` where bench/<lang>/Makefile
 #      exists (each writes bench/<lang>/RESULTS.md and bench/<lang>/summary.json)
+#   2b. INIT and first invocation in the local Lambda: bench/lambda/bench.py full|quick
+#      (writes bench/lambda/RESULTS.md + summary.json; needs the packages and `make layers`)
 #   3. the load-test replication (bench/replication; quick = --scale 0.1), charts under bench/replication/
 #   4. bench/assemble.py: machine facts + every section + the per-language summary table
 #
@@ -69,6 +71,18 @@ for lang in python node java; do
     note "$lang" "not available" 0 "$cmd"
   fi
 done
+
+# ---- 2b. INIT in the local Lambda ---------------------------------------------------------
+lambda_cmd="bench/lambda/bench.py $mode"
+echo "==> bench: INIT in the local Lambda ($lambda_cmd)"
+t=$(date +%s)
+if make -s layers >/dev/null && python3 bench/lambda/bench.py "$mode"; then
+  note lambda ok "$(elapsed "$t")" "$lambda_cmd"
+else
+  echo "bench: the local-Lambda INIT benchmark FAILED" >&2
+  note lambda failed "$(elapsed "$t")" "$lambda_cmd"
+  failed=1
+fi
 
 # ---- 3. Replication -----------------------------------------------------------------------
 echo "==> bench: load-test replication (scale $scale)"
