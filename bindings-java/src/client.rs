@@ -5,7 +5,8 @@
 //! facade's `Client` is unreachable, so no call can be running on it. Every read takes an
 //! optional `CompletableFuture`: `null` reads on the calling thread (a cache hit in this one
 //! call, a miss on core's shared runtime via `block_on`), a future gets the read spawned on
-//! that runtime and completed from there.
+//! that runtime and completed from there. The `Peek` kinds answer from the cache alone (the
+//! record or `null`, never a request): the async facade completes a hit without a runtime hop.
 
 use std::sync::Arc;
 
@@ -58,7 +59,7 @@ fn json(out: paramsecrets::Result<transform::Output<'_>>) -> paramsecrets::Resul
 fn parameter_out(kind: ParameterKind, p: Arc<Parameter>) -> paramsecrets::Result<Out> {
     match kind {
         ParameterKind::Value => Ok(Out::ParameterValue(p)),
-        ParameterKind::Record => Ok(Out::Parameter(p)),
+        ParameterKind::Record | ParameterKind::Peek => Ok(Out::Parameter(p)),
         // core's `json` transform, the same one every binding uses
         ParameterKind::Json => json(transform::apply_to_parameter(
             &p,
@@ -75,7 +76,7 @@ fn secret_out(kind: SecretKind, s: Arc<Secret>, secret_id: &str) -> paramsecrets
             Ok(Out::SecretText(s))
         }
         SecretKind::Binary => Ok(Out::SecretBytes(s)),
-        SecretKind::Record => Ok(Out::Secret(s)),
+        SecretKind::Record | SecretKind::Peek => Ok(Out::Secret(s)),
         SecretKind::Json => json(transform::apply_to_secret(
             &s,
             secret_id,
@@ -318,6 +319,13 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readParameter<'l>(
             max_age_nanos,
             force_fetch,
         )?;
+        if let ParameterKind::Peek = kind {
+            let req = o.request(&name)?;
+            let out = c
+                .cached_parameter(&req, o.read)
+                .map_or(Out::Nothing, Out::Parameter);
+            return Ok(to_java(env, out)?.into_raw());
+        }
         let owned = c.clone();
         let (n, oo) = (name.clone(), o.clone());
         let r = sync_or_async(
@@ -330,43 +338,6 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readParameter<'l>(
             },
         )?;
         Ok(r.into_raw())
-    })
-}
-
-/// The cached parameter record when a fresh one is there, else `null`; never a request (lets
-/// the async facade complete a hit without a runtime hop).
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_dev_paramsecrets_NativeBridge_peekParameter<'l>(
-    mut env: JNIEnv<'l>,
-    _: JClass<'l>,
-    handle: jlong,
-    name: JString<'l>,
-    decrypt: jboolean,
-    has_version: jboolean,
-    version: jlong,
-    label: JString<'l>,
-    max_age_nanos: jlong,
-    force_fetch: jboolean,
-) -> jobject {
-    entry(&mut env, std::ptr::null_mut(), |env| {
-        // SAFETY: a live handle (see `client`).
-        let c = unsafe { client(handle) }?;
-        let name = text(env, &name, "parameter name")?;
-        let o = parameter_options(
-            env,
-            decrypt,
-            has_version,
-            version,
-            &label,
-            max_age_nanos,
-            force_fetch,
-        )?;
-        let req = o.request(&name)?;
-        let out = c
-            .cached_parameter(&req, o.read)
-            .map_or(Out::Nothing, Out::Parameter);
-        Ok(to_java(env, out)?.into_raw())
     })
 }
 
@@ -446,6 +417,12 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readSecret<'l>(
         let kind = SecretKind::from_java(kind)?;
         let id = text(env, &secret_id, "secret id")?;
         let o = secret_options(env, &version_id, &version_stage, max_age_nanos, force_fetch)?;
+        if let SecretKind::Peek = kind {
+            let out = c
+                .cached_secret(&o.request(&id), o.read)
+                .map_or(Out::Nothing, Out::Secret);
+            return Ok(to_java(env, out)?.into_raw());
+        }
         let owned = c.clone();
         let (i, oo) = (id.clone(), o.clone());
         let r = sync_or_async(
@@ -458,29 +435,6 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readSecret<'l>(
             },
         )?;
         Ok(r.into_raw())
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_dev_paramsecrets_NativeBridge_peekSecret<'l>(
-    mut env: JNIEnv<'l>,
-    _: JClass<'l>,
-    handle: jlong,
-    secret_id: JString<'l>,
-    version_id: JString<'l>,
-    version_stage: JString<'l>,
-    max_age_nanos: jlong,
-    force_fetch: jboolean,
-) -> jobject {
-    entry(&mut env, std::ptr::null_mut(), |env| {
-        // SAFETY: a live handle (see `client`).
-        let c = unsafe { client(handle) }?;
-        let id = text(env, &secret_id, "secret id")?;
-        let o = secret_options(env, &version_id, &version_stage, max_age_nanos, force_fetch)?;
-        let out = c
-            .cached_secret(&o.request(&id), o.read)
-            .map_or(Out::Nothing, Out::Secret);
-        Ok(to_java(env, out)?.into_raw())
     })
 }
 

@@ -86,6 +86,8 @@ pub(crate) enum ParameterKind {
     Value,
     Record,
     Json,
+    /// The cached record or nothing; never a request.
+    Peek,
 }
 
 impl ParameterKind {
@@ -94,6 +96,7 @@ impl ParameterKind {
             0 => Ok(ParameterKind::Value),
             1 => Ok(ParameterKind::Record),
             2 => Ok(ParameterKind::Json),
+            3 => Ok(ParameterKind::Peek),
             _ => Err(Fail::internal(format!(
                 "unknown parameter read kind {kind}"
             ))),
@@ -108,6 +111,8 @@ pub(crate) enum SecretKind {
     Binary,
     Record,
     Json,
+    /// The cached record or nothing; never a request.
+    Peek,
 }
 
 impl SecretKind {
@@ -117,6 +122,7 @@ impl SecretKind {
             1 => Ok(SecretKind::Binary),
             2 => Ok(SecretKind::Record),
             3 => Ok(SecretKind::Json),
+            4 => Ok(SecretKind::Peek),
             _ => Err(Fail::internal(format!("unknown secret read kind {kind}"))),
         }
     }

@@ -170,17 +170,12 @@ public final class Client implements AutoCloseable {
 
     public CompletableFuture<Parameter> getParameterRecordAsync(String name, ParameterOptions options) {
         try {
-            requireKey("parameter name", name);
-            ParameterOptions o = orDefaults(options);
-            Parameter hit = NativeBridge.peekParameter(handle(), name, o.decrypt(), o.version() != null,
-                    version(o), o.label(), maxAge(o.maxAge()), o.forceFetch());
+            Parameter hit = (Parameter) parameter(NativeBridge.PARAM_PEEK, name, options);
             if (hit != null) {
                 return CompletableFuture.completedFuture(hit);
             }
         } catch (ParamSecretsException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            Reference.reachabilityFence(this);
         }
         return parameterAsync(NativeBridge.PARAM_RECORD, name, options, r -> (Parameter) r);
     }
@@ -230,17 +225,12 @@ public final class Client implements AutoCloseable {
     /** Like {@link #getSecretRecord(String, SecretOptions)}; a cache hit completes before returning. */
     public CompletableFuture<Secret> getSecretRecordAsync(String secretId, SecretOptions options) {
         try {
-            requireKey("secret id", secretId);
-            SecretOptions o = orDefaults(options);
-            Secret hit = NativeBridge.peekSecret(handle(), secretId, o.versionId(), o.versionStage(),
-                    maxAge(o.maxAge()), o.forceFetch());
+            Secret hit = (Secret) secret(NativeBridge.SECRET_PEEK, secretId, options);
             if (hit != null) {
                 return CompletableFuture.completedFuture(hit);
             }
         } catch (ParamSecretsException e) {
             return CompletableFuture.failedFuture(e);
-        } finally {
-            Reference.reachabilityFence(this);
         }
         return secretAsync(NativeBridge.SECRET_RECORD, secretId, options, r -> (Secret) r);
     }

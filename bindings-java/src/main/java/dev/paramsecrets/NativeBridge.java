@@ -19,10 +19,13 @@ import java.util.concurrent.CompletableFuture;
 final class NativeBridge {
     private NativeBridge() {}
 
-    /** Parameter read kinds (the Rust {@code ParameterKind}). */
-    static final int PARAM_VALUE = 0, PARAM_RECORD = 1, PARAM_JSON = 2;
-    /** Secret read kinds (the Rust {@code SecretKind}). */
-    static final int SECRET_STRING = 0, SECRET_BINARY = 1, SECRET_RECORD = 2, SECRET_JSON = 3;
+    /**
+     * Parameter read kinds (the Rust {@code ParameterKind}). {@code PEEK}: the cached record or
+     * {@code null}, never a request (sync only).
+     */
+    static final int PARAM_VALUE = 0, PARAM_RECORD = 1, PARAM_JSON = 2, PARAM_PEEK = 3;
+    /** Secret read kinds (the Rust {@code SecretKind}); {@code PEEK} as for parameters. */
+    static final int SECRET_STRING = 0, SECRET_BINARY = 1, SECRET_RECORD = 2, SECRET_JSON = 3, SECRET_PEEK = 4;
 
     // ---- native methods (bindings-java/src/client.rs, lib.rs) ------------------------------
 
@@ -38,18 +41,12 @@ final class NativeBridge {
             long version, String label, long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future)
             throws ParamSecretsException;
 
-    static native Parameter peekParameter(long handle, String name, boolean decrypt, boolean hasVersion,
-            long version, String label, long maxAgeNanos, boolean forceFetch) throws ParamSecretsException;
-
     static native Object[] readParameters(long handle, String[] names, boolean decrypt, boolean hasVersion,
             long version, String label, long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future)
             throws ParamSecretsException;
 
     static native Object readSecret(long handle, int kind, String secretId, String versionId, String versionStage,
             long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future) throws ParamSecretsException;
-
-    static native Secret peekSecret(long handle, String secretId, String versionId, String versionStage,
-            long maxAgeNanos, boolean forceFetch) throws ParamSecretsException;
 
     static native Object[] readSecrets(long handle, String[] secretIds, String versionId, String versionStage,
             long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future) throws ParamSecretsException;
