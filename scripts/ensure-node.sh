@@ -15,4 +15,10 @@ if [ ! -x "$bin/node" ] || [ "$("$bin/node" -p 'process.versions.node.split(".")
   mv "$root.tmp" "$root"
 fi
 [ -x "$bin/node" ] || { echo "error: no node at $bin" >&2; exit 1; }
+# The wheel's bin/npm and bin/npx are copies of what are symlinks in Node's own tarball (they
+# require ../lib/cli.js relative to themselves): point them at npm's real entry points.
+for tool in npm npx; do
+  real="../lib/node_modules/npm/bin/$tool-cli.js"
+  if [ "$(readlink "$bin/$tool" 2>/dev/null)" != "$real" ]; then ln -sfn "$real" "$bin/$tool"; fi
+done
 echo "$bin"

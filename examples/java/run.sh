@@ -4,7 +4,7 @@
 # Needs the jar built by `make -C bindings-java jar` (bindings-java/target/paramsecrets-<v>.jar)
 # and the environment from scripts/examples-env.sh. Installs that jar into the local Maven
 # repository (as dev.paramsecrets:paramsecrets:<v>), builds target/walkthrough.jar (shaded, what
-# you would upload to Lambda) and runs it on a JDK 22+.
+# you would upload to Lambda) and runs it on the JDK 17 that builds it (any Java 17+ runs it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
