@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick emulator rust-check rust-test python-test node-test java-test examples-test
+.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -15,14 +15,17 @@ emulator: ## build the local extension emulator (target/debug/paramsecrets-emula
 	@echo "==> building the emulator"
 	$(CARGO) build -p paramsecrets-emulator
 
+layers: ## Lambda layers: dist/layers/paramsecrets-emulator-extension-<arch>.zip
+	@scripts/build-emulator-layer.sh
+
 rust-check: ## cargo fmt --check and clippy -D warnings over the workspace
 	@echo "==> rustfmt and clippy"
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-rust-test: emulator ## core and emulator tests (unit, faults, concurrency, conformance)
+rust-test: emulator ## every crate's tests: core (unit, faults, concurrency, properties, conformance), emulator, bindings, bench
 	@echo "==> Rust tests"
-	$(CARGO) test -p paramsecrets -p paramsecrets-emulator
+	$(CARGO) test --workspace
 
 python-test: emulator ## the Python package: wheel, install into a venv, pytest (incl. conformance)
 	@echo "==> Python package"

@@ -14,21 +14,25 @@ use jni::JNIEnv;
 use jni::objects::{JClass, JObject, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong, jlongArray, jobject, jobjectArray};
 use paramsecrets::transform::{self, Transform};
-use paramsecrets::{Client, Parameter, Secret, runtime::block_on};
+use paramsecrets::{
+    Client, Parameter, ParameterRequest, Secret, SecretRequest, ServerKind, runtime::block_on,
+};
 
 use crate::error::{Fail, exception};
-use crate::jvm::{bytes, jvm, opt_string, opt_text, string, text, texts};
+use crate::jvm::{bytes, jvm, opt_string, opt_text, text, texts};
 use crate::runtime::{entry, spawn};
 use crate::types::{
     ParameterKind, ParameterOptions, SecretKind, SecretOptions, duration, encode_json, parameter,
-    read_options, secret, secret_bytes, secret_text,
+    parameter_text, read_options, secret, secret_text, value_bytes,
 };
 
 /// What a read hands back to Java, computed off the JVM (so async reads can build it on the
 /// runtime) and converted by [`to_java`].
 pub(crate) enum Out {
-    /// The parameter's value (`null` for a binary secret read through SSM).
-    ParameterValue(Arc<Parameter>),
+    /// The parameter's text (checked: a binary secret read through SSM is an `invalid_argument`).
+    ParameterText(Arc<Parameter>),
+    /// A parameter's bytes (a binary secret's, or the text's UTF-8 bytes).
+    ParameterBytes(Arc<Parameter>),
     Parameter(Arc<Parameter>),
     /// A string secret (checked: a binary one is an `invalid_argument` before this).
     SecretText(Arc<Secret>),
@@ -58,7 +62,11 @@ fn json(out: paramsecrets::Result<transform::Output<'_>>) -> paramsecrets::Resul
 
 fn parameter_out(kind: ParameterKind, p: Arc<Parameter>) -> paramsecrets::Result<Out> {
     match kind {
-        ParameterKind::Value => Ok(Out::ParameterValue(p)),
+        ParameterKind::Value => {
+            parameter_text(&p)?;
+            Ok(Out::ParameterText(p))
+        }
+        ParameterKind::Binary => Ok(Out::ParameterBytes(p)),
         ParameterKind::Record | ParameterKind::Peek => Ok(Out::Parameter(p)),
         // core's `json` transform, the same one every binding uses
         ParameterKind::Json => json(transform::apply_to_parameter(
@@ -87,15 +95,11 @@ fn secret_out(kind: SecretKind, s: Arc<Secret>, secret_id: &str) -> paramsecrets
 
 pub(crate) fn to_java<'l>(env: &mut JNIEnv<'l>, out: Out) -> Result<JObject<'l>, Fail> {
     match out {
-        Out::ParameterValue(p) => opt_string(env, p.value.as_ref().map(|v| v.expose().as_str())),
+        Out::ParameterText(p) => opt_string(env, p.text()),
+        Out::ParameterBytes(p) => bytes(env, value_bytes(&p.value)),
         Out::Parameter(p) => parameter(env, &p),
-        Out::SecretText(s) => match &s.value {
-            paramsecrets::SecretValue::String(v) => string(env, v.expose()),
-            paramsecrets::SecretValue::Binary(_) => {
-                Err(Fail::internal("a checked string secret is binary"))
-            }
-        },
-        Out::SecretBytes(s) => bytes(env, secret_bytes(&s)),
+        Out::SecretText(s) => opt_string(env, s.value.text()),
+        Out::SecretBytes(s) => bytes(env, value_bytes(&s.value)),
         Out::Secret(s) => secret(env, &s),
         Out::Json(b) => bytes(env, &b),
         Out::Parameters(results) => batch(env, results, |env, p| parameter(env, &p)),
@@ -232,8 +236,10 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_withOptions(
     secret_ttl: jlong,
     cache_size: jlong,
     timeout: jlong,
+    deadline: jlong,
     ready_timeout: jlong,
     stale_if_error: jlong,
+    server: JString<'_>,
     allow_non_loopback: jboolean,
 ) -> jlong {
     entry(&mut env, 0, |env| {
@@ -262,11 +268,17 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_withOptions(
         if let Some(v) = duration(timeout) {
             b = b.timeout(v);
         }
+        if let Some(v) = duration(deadline) {
+            b = b.deadline(v);
+        }
         if let Some(v) = duration(ready_timeout) {
             b = b.ready_timeout(v);
         }
         if let Some(v) = duration(stale_if_error) {
             b = b.stale_if_error(v);
+        }
+        if let Some(s) = opt_text(env, &server)? {
+            b = b.server(ServerKind::parse(&s)?);
         }
         Ok(into_handle(
             b.allow_non_loopback(allow_non_loopback != 0).build()?,
@@ -471,6 +483,27 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readSecrets<'l>(
             },
         )?;
         Ok(r.into_raw())
+    })
+}
+
+/// Starts background reads of these names and returns at once (core's `prefetch`): the first
+/// read of each joins its request or hits the cache.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_prefetch<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    handle: jlong,
+    parameters: JObjectArray<'l>,
+    secrets: JObjectArray<'l>,
+) {
+    entry(&mut env, (), |env| {
+        // SAFETY: a live handle (see `client`).
+        let c = unsafe { client(handle) }?;
+        let names = texts(env, &parameters, "parameter name")?;
+        let ids = texts(env, &secrets, "secret id")?;
+        let params: Vec<_> = names.iter().map(|n| ParameterRequest::new(n)).collect();
+        let secs: Vec<_> = ids.iter().map(|i| SecretRequest::new(i)).collect();
+        Ok(c.prefetch(&params, &secs)?)
     })
 }
 

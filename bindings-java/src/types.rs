@@ -10,7 +10,7 @@ use std::time::Duration;
 use jni::JNIEnv;
 use jni::objects::JObject;
 use jni::sys::jvalue;
-use paramsecrets::{ErrorCode, Parameter, ReadOptions, Secret, SecretValue};
+use paramsecrets::{ErrorCode, Parameter, ReadOptions, Secret, Value};
 
 use crate::error::Fail;
 use crate::jvm::{bytes, jvm, obj, opt_string, string};
@@ -88,6 +88,8 @@ pub(crate) enum ParameterKind {
     Json,
     /// The cached record or nothing; never a request.
     Peek,
+    /// The bytes of a binary secret read through SSM, or the text's UTF-8 bytes.
+    Binary,
 }
 
 impl ParameterKind {
@@ -97,6 +99,7 @@ impl ParameterKind {
             1 => Ok(ParameterKind::Record),
             2 => Ok(ParameterKind::Json),
             3 => Ok(ParameterKind::Peek),
+            4 => Ok(ParameterKind::Binary),
             _ => Err(Fail::internal(format!(
                 "unknown parameter read kind {kind}"
             ))),
@@ -132,7 +135,11 @@ impl SecretKind {
 pub(crate) fn parameter<'l>(env: &mut JNIEnv<'l>, p: &Parameter) -> Result<JObject<'l>, Fail> {
     let jvm = jvm()?;
     let name = string(env, &p.name)?;
-    let value = opt_string(env, p.value.as_ref().map(|v| v.expose().as_str()))?;
+    let value = opt_string(env, p.text())?;
+    let binary = match p.value.bytes() {
+        Some(b) => bytes(env, b)?,
+        None => JObject::null(),
+    };
     let kind = string(env, p.parameter_type.as_str())?;
     let arn = opt_string(env, p.arn.as_deref())?;
     let data_type = opt_string(env, p.data_type.as_deref())?;
@@ -152,6 +159,7 @@ pub(crate) fn parameter<'l>(env: &mut JNIEnv<'l>, p: &Parameter) -> Result<JObje
         },
         obj(&data_type),
         obj(&selector),
+        obj(&binary),
     ];
     // SAFETY: the arguments match NativeBridge.parameter's signature (see jvm.rs).
     unsafe { jvm.call(env, jvm.parameter, &args) }
@@ -166,8 +174,8 @@ pub(crate) fn secret<'l>(env: &mut JNIEnv<'l>, s: &Secret) -> Result<JObject<'l>
     let stages = jvm.strings(env, &s.version_stages)?;
     let created = s.created_date.map(|t| t.epoch_millis);
     let (text, binary) = match &s.value {
-        SecretValue::String(v) => (string(env, v.expose())?, JObject::null()),
-        SecretValue::Binary(b) => (JObject::null(), bytes(env, b.expose())?),
+        Value::String(v) => (string(env, v.expose())?, JObject::null()),
+        Value::Binary(b) => (JObject::null(), bytes(env, b.expose())?),
     };
     let args = [
         obj(&name),
@@ -189,20 +197,33 @@ pub(crate) fn secret<'l>(env: &mut JNIEnv<'l>, s: &Secret) -> Result<JObject<'l>
 
 /// The secret's string; a binary secret is an `invalid_argument` (read it as bytes).
 pub(crate) fn secret_text<'s>(s: &'s Secret, secret_id: &str) -> paramsecrets::Result<&'s str> {
-    match &s.value {
-        SecretValue::String(v) => Ok(v.expose()),
-        SecretValue::Binary(_) => Err(paramsecrets::Error::new(
+    s.value.text().ok_or_else(|| {
+        paramsecrets::Error::new(
             ErrorCode::InvalidArgument,
             format!("secret {secret_id:?} is binary: read it with getSecretBinary"),
-        )),
-    }
+        )
+    })
 }
 
-/// The binary value, or a string secret's UTF-8 bytes.
-pub(crate) fn secret_bytes(s: &Secret) -> &[u8] {
-    match &s.value {
-        SecretValue::String(v) => v.expose().as_bytes(),
-        SecretValue::Binary(b) => b.expose(),
+/// The parameter's text; a binary secret read through `/aws/reference/secretsmanager/…` is an
+/// `invalid_argument` (read it as bytes).
+pub(crate) fn parameter_text(p: &Parameter) -> paramsecrets::Result<&str> {
+    p.text().ok_or_else(|| {
+        paramsecrets::Error::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "parameter {:?} is a binary secret: read it with getParameterBinary",
+                p.name
+            ),
+        )
+    })
+}
+
+/// The binary value, or the text's UTF-8 bytes.
+pub(crate) fn value_bytes(v: &Value) -> &[u8] {
+    match v {
+        Value::String(v) => v.expose().as_bytes(),
+        Value::Binary(b) => b.expose(),
     }
 }
 

@@ -76,6 +76,7 @@ const isNumber = (v) => typeof v === 'number' && !Number.isNaN(v)
 const isInteger = (v) => Number.isSafeInteger(v)
 const isTransform = (v) => v === 'json' || v === 'binary' || v === 'auto'
 const isStringMap = (v) => v !== null && typeof v === 'object' && Object.values(v).every(isString)
+const isStringArray = (v) => Array.isArray(v) && v.every(isString)
 
 const EXPECTED = new Map([
   [isBool, 'a boolean'],
@@ -83,7 +84,8 @@ const EXPECTED = new Map([
   [isNumber, 'a number'],
   [isInteger, 'an integer'],
   [isTransform, '"json", "binary" or "auto"'],
-  [isStringMap, 'an object of strings']
+  [isStringMap, 'an object of strings'],
+  [isStringArray, 'an array of strings']
 ])
 
 const READ = { maxAge: isNumber, forceFetch: isBool }
@@ -93,6 +95,7 @@ const SECRET_RECORD = { ...READ, versionId: isString, versionStage: isString }
 const SECRET = { ...SECRET_RECORD, transform: isTransform }
 const PARAMETERS = { ...READ, decrypt: isBool, transform: isTransform }
 const SECRETS = { ...READ, transform: isTransform }
+const PREFETCH = { parameters: isStringArray, secrets: isStringArray }
 const CLIENT = {
   endpoint: isString,
   port: isInteger,
@@ -102,7 +105,9 @@ const CLIENT = {
   secretTtl: isNumber,
   cacheSize: isInteger,
   timeoutMs: isNumber,
+  deadlineMs: isNumber,
   readyTimeoutMs: isNumber,
+  server: isString,
   staleIfError: isNumber,
   allowNonLoopback: isBool,
   env: isStringMap
@@ -163,7 +168,7 @@ class Parameter {
     this.#sourceResult = r.sourceResult ?? null
   }
 
-  /** The plaintext value (`''` for a binary secret read through `/aws/reference/secretsmanager/`). */
+  /** The plaintext value: a string, or a `Buffer` for a binary secret read through `/aws/reference/secretsmanager/`. */
   get value () { return this.#value }
   /** For `/aws/reference/secretsmanager/…` names: the secret, as a JSON string. */
   get sourceResult () { return this.#sourceResult }
@@ -325,6 +330,20 @@ class Client {
   /** Empties the in-process cache (the counters are kept). */
   clearCache () {
     this.#ref.clearCache()
+  }
+
+  /**
+   * Starts reading these in the background and returns at once: call it at module scope (the
+   * function's INIT phase, when the extension serves nothing yet). The handler's first read of
+   * each name joins its request or hits the cache; a failed prefetch is that read's error.
+   */
+  prefetch (opts) {
+    const o = options(opts, PREFETCH, 'prefetch')
+    try {
+      this.#ref.prefetch(o.parameters ?? [], o.secrets ?? [])
+    } catch (e) {
+      throw fromNative(e)
+    }
   }
 
   /** Counters since the client was built. */

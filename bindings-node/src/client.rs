@@ -205,7 +205,7 @@ impl ClientRef {
                 .inner
                 .cached_parameter(&ParameterRequest::new(&name), ReadOptions::default())
             {
-                Some(p) => to_unknown(env, p.value_str()).map(Either::A),
+                Some(p) => transform::parameter_value(env, &p, &name, None).map(Either::A),
                 None => Ok(Either::B(())),
             }
         })
@@ -501,6 +501,20 @@ impl ClientRef {
     #[napi]
     pub fn clear_cache(&self) {
         self.inner.clear_cache();
+    }
+
+    /// Starts background reads of these names and returns at once (core's `prefetch`).
+    #[napi]
+    pub fn prefetch(&self, env: Env, parameters: Vec<String>, secrets: Vec<String>) -> Result<()> {
+        guard(&env, || {
+            let params: Vec<ParameterRequest<'_>> = parameters
+                .iter()
+                .map(|n| ParameterRequest::new(n))
+                .collect();
+            let secs: Vec<SecretRequest<'_>> =
+                secrets.iter().map(|n| SecretRequest::new(n)).collect();
+            check(&env, self.inner.prefetch(&params, &secs))
+        })
     }
 
     #[napi]

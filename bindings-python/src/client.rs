@@ -14,7 +14,7 @@ use pyo3::types::PyDict;
 use paramsecrets::blocking::Client as CoreBlocking;
 use paramsecrets::{
     Client as CoreClient, ClientBuilder, Parameter as CoreParameter, ParameterRequest, ReadOptions,
-    Secret as CoreSecret, SecretRequest, Selector, Transform,
+    Secret as CoreSecret, SecretRequest, Selector, ServerKind, Transform,
 };
 
 use crate::error::{self, to_pyerr};
@@ -144,6 +144,14 @@ impl OwnedSecretRequest {
     }
 }
 
+/// The time options of `Client(...)` / `AsyncClient(...)`, in seconds.
+struct Timing {
+    timeout: Option<f64>,
+    deadline: Option<f64>,
+    ready_timeout: Option<f64>,
+    stale_if_error: Option<f64>,
+}
+
 /// The keyword-only options of `Client(...)` / `AsyncClient(...)`, mirroring core's builder.
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -155,11 +163,16 @@ fn build(
     parameter_ttl: Option<f64>,
     secret_ttl: Option<f64>,
     cache_size: Option<i64>,
-    timeout: Option<f64>,
-    ready_timeout: Option<f64>,
-    stale_if_error: Option<f64>,
+    timing: Timing,
+    server: Option<&str>,
     allow_non_loopback: bool,
 ) -> PyResult<CoreClient> {
+    let Timing {
+        timeout,
+        deadline,
+        ready_timeout,
+        stale_if_error,
+    } = timing;
     let mut b = ClientBuilder::new().allow_non_loopback(allow_non_loopback);
     if let Some(p) = port {
         match u16::try_from(p) {
@@ -196,8 +209,14 @@ fn build(
     if let Some(s) = timeout {
         b = b.timeout(seconds(py, "timeout", s)?);
     }
+    if let Some(s) = deadline {
+        b = b.deadline(seconds(py, "deadline", s)?);
+    }
     if let Some(s) = ready_timeout {
         b = b.ready_timeout(seconds(py, "ready_timeout", s)?);
+    }
+    if let Some(kind) = server {
+        b = b.server(ServerKind::parse(kind).map_err(|e| to_pyerr(py, &e))?);
     }
     if let Some(s) = stale_if_error {
         b = b.stale_if_error(seconds(py, "stale_if_error", s)?);
@@ -208,15 +227,35 @@ fn build(
 fn describe(py: Python<'_>, kind: &str, c: &CoreClient) -> PyResult<String> {
     let cfg = c.config();
     Ok(format!(
-        "{kind}(endpoint={}, parameter_ttl={:?}, secret_ttl={:?}, cache_size={}, timeout={:?}, ready_timeout={:?}, stale_if_error={:?})",
+        "{kind}(endpoint={}, parameter_ttl={:?}, secret_ttl={:?}, cache_size={}, timeout={:?}, deadline={:?}, ready_timeout={:?}, stale_if_error={:?}, server={:?})",
         types::py_repr(py, Some(cfg.base_url()))?,
         cfg.parameter_ttl.as_secs_f64(),
         cfg.secret_ttl.as_secs_f64(),
         cfg.cache_size,
         cfg.timeout.as_secs_f64(),
+        cfg.deadline.as_secs_f64(),
         cfg.ready_timeout.as_secs_f64(),
         cfg.stale_if_error.as_secs_f64(),
+        c.server().as_str(),
     ))
+}
+
+/// Starts background reads of these names (core's `prefetch`), returning at once.
+fn prefetch(
+    py: Python<'_>,
+    client: &CoreClient,
+    parameters: Vec<String>,
+    secrets: Vec<String>,
+) -> PyResult<()> {
+    ensure_logging(py);
+    let params: Vec<ParameterRequest<'_>> = parameters
+        .iter()
+        .map(|n| ParameterRequest::new(n))
+        .collect();
+    let secs: Vec<SecretRequest<'_>> = secrets.iter().map(|n| SecretRequest::new(n)).collect();
+    client
+        .prefetch(&params, &secs)
+        .map_err(|e| to_pyerr(py, &e))
 }
 
 /// Builds the `{name: value | exception}` dict of a batch.
@@ -286,8 +325,8 @@ impl Client {
 impl Client {
     #[new]
     #[pyo3(signature = (*, port=None, endpoint=None, token=None, ttl=None, parameter_ttl=None,
-        secret_ttl=None, cache_size=None, timeout=None, ready_timeout=None, stale_if_error=None,
-        allow_non_loopback=false))]
+        secret_ttl=None, cache_size=None, timeout=None, deadline=None, ready_timeout=None,
+        stale_if_error=None, server=None, allow_non_loopback=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -299,8 +338,10 @@ impl Client {
         secret_ttl: Option<f64>,
         cache_size: Option<i64>,
         timeout: Option<f64>,
+        deadline: Option<f64>,
         ready_timeout: Option<f64>,
         stale_if_error: Option<f64>,
+        server: Option<&str>,
         allow_non_loopback: bool,
     ) -> PyResult<Self> {
         guard(py, || {
@@ -313,9 +354,13 @@ impl Client {
                 parameter_ttl,
                 secret_ttl,
                 cache_size,
-                timeout,
-                ready_timeout,
-                stale_if_error,
+                Timing {
+                    timeout,
+                    deadline,
+                    ready_timeout,
+                    stale_if_error,
+                },
+                server,
                 allow_non_loopback,
             )?;
             Ok(Client {
@@ -488,6 +533,20 @@ impl Client {
         self.inner.clear_cache()
     }
 
+    /// Starts reading these in the background and returns at once (for module scope, the
+    /// function's INIT phase): the first read of each joins its request or hits the cache.
+    #[pyo3(signature = (parameters=Vec::new(), secrets=Vec::new()))]
+    fn prefetch(
+        &self,
+        py: Python<'_>,
+        parameters: Vec<String>,
+        secrets: Vec<String>,
+    ) -> PyResult<()> {
+        guard(py, || {
+            prefetch(py, self.inner.as_async(), parameters, secrets)
+        })
+    }
+
     fn stats(&self) -> Stats {
         self.inner.stats().into()
     }
@@ -604,8 +663,8 @@ fn transform_or_ready(
 impl AsyncClient {
     #[new]
     #[pyo3(signature = (*, port=None, endpoint=None, token=None, ttl=None, parameter_ttl=None,
-        secret_ttl=None, cache_size=None, timeout=None, ready_timeout=None, stale_if_error=None,
-        allow_non_loopback=false))]
+        secret_ttl=None, cache_size=None, timeout=None, deadline=None, ready_timeout=None,
+        stale_if_error=None, server=None, allow_non_loopback=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -617,8 +676,10 @@ impl AsyncClient {
         secret_ttl: Option<f64>,
         cache_size: Option<i64>,
         timeout: Option<f64>,
+        deadline: Option<f64>,
         ready_timeout: Option<f64>,
         stale_if_error: Option<f64>,
+        server: Option<&str>,
         allow_non_loopback: bool,
     ) -> PyResult<Self> {
         guard(py, || {
@@ -631,9 +692,13 @@ impl AsyncClient {
                 parameter_ttl,
                 secret_ttl,
                 cache_size,
-                timeout,
-                ready_timeout,
-                stale_if_error,
+                Timing {
+                    timeout,
+                    deadline,
+                    ready_timeout,
+                    stale_if_error,
+                },
+                server,
                 allow_non_loopback,
             )?;
             Ok(AsyncClient { inner })
@@ -827,6 +892,18 @@ impl AsyncClient {
 
     fn clear_cache(&self) {
         self.inner.clear_cache()
+    }
+
+    /// Starts reading these in the background and returns at once (not a coroutine: it is
+    /// meant for module scope); the first read of each joins its request or hits the cache.
+    #[pyo3(signature = (parameters=Vec::new(), secrets=Vec::new()))]
+    fn prefetch(
+        &self,
+        py: Python<'_>,
+        parameters: Vec<String>,
+        secrets: Vec<String>,
+    ) -> PyResult<()> {
+        guard(py, || prefetch(py, &self.inner, parameters, secrets))
     }
 
     fn stats(&self) -> Stats {

@@ -205,13 +205,15 @@ def test_options_are_applied(emulator):
     assert remote.endpoint == "http://10.1.2.3:2773"
 
 
-def test_the_timeout_option_is_seconds(emulator):
-    c = emulator.client(timeout=0.2)
+def test_the_timeout_and_deadline_options_are_seconds(emulator):
+    c = emulator.client(timeout=0.2, deadline=0.3)
     t = time.monotonic()
-    with pytest.raises(paramsecrets.ParamSecretsTimeoutError):
+    with pytest.raises(paramsecrets.ParamSecretsTimeoutError) as e:
         c.get_parameter("/app/slow")
-    # 3 attempts of 0.2 s plus backoff; well under the slow entry's 0.8 s per attempt x 3
-    assert time.monotonic() - t < 2.0
+    # One 0.2 s attempt: a second would not fit in the 0.3 s deadline. The slow entry
+    # answers after 0.8 s, so a timeout or deadline read as milliseconds would not fail here.
+    assert time.monotonic() - t < 0.7
+    assert e.value.status is None
 
 
 def test_environment_configures_the_default_client(emulator, monkeypatch):

@@ -235,7 +235,7 @@ mod tests {
     fn param(v: &str) -> CachedValue {
         CachedValue::Parameter(Arc::new(Parameter {
             name: "n".into(),
-            value: Some(Sensitive::new(v.into())),
+            value: crate::types::Value::String(Sensitive::new(v.into())),
             parameter_type: ParameterType::String,
             version: 1,
             arn: None,
@@ -248,7 +248,7 @@ mod tests {
 
     fn value_of(v: Option<CachedValue>) -> Option<String> {
         match v? {
-            CachedValue::Parameter(p) => Some(p.value_str().to_string()),
+            CachedValue::Parameter(p) => p.text().map(str::to_string),
             CachedValue::Secret(_) => None,
         }
     }

@@ -10,9 +10,12 @@ mod app;
 mod cache;
 mod config;
 mod extension;
+mod knobs;
+mod lambda_extension;
 mod logger;
 mod model;
 mod query;
+mod readiness;
 mod reload;
 mod server;
 mod stats;
@@ -29,6 +32,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::app::App;
 use crate::cache::Cache;
 use crate::config::Config;
+use crate::readiness::Readiness;
 use crate::reload::StoreHandle;
 
 const HELP: &str = "\
@@ -37,7 +41,10 @@ Agent) serving values from a JSON store file.
 
 USAGE:
     paramsecrets-emulator --store FILE [--port P] [--dialect extension|agent] [--token T]
-                          [--not-ready-for MS] [--verbose] [--help]
+                          [--not-ready-for MS] [--upstream-latency-ms MS] [--upstream-down]
+                          [--not-found-status 400|404] [--connection-lifetime SECS]
+                          [--verbose] [--help]
+    paramsecrets-emulator [--lambda-extension] [--store FILE] [...]   (inside Lambda / RIE)
 
 FLAGS:
     --store FILE          JSON store to serve (required). Reloaded when its mtime changes
@@ -55,10 +62,41 @@ FLAGS:
                           Lambda INIT phase: extension dialect answers the API routes with 400
                           \"not ready to serve traffic, please wait\"; agent dialect resets every
                           connection (as if not listening yet).
+    --upstream-latency-ms MS
+                          Every upstream call (cache miss, bypass, refreshNow) takes MS ms,
+                          retries included; cache hits are not slowed. Default 0.
+    --upstream-down       The upstream services are unreachable: an upstream call fails after
+                          the latency. agent: 502 {\"__type\":\"ConnectionError\",\"message\":
+                          \"Read Error\"}, or the expired cached value if there is one (not after
+                          refreshNow). extension: its generic 400, no stale value (assumed).
+    --not-found-status S  Status of ResourceNotFoundException in the agent dialect: 400 (default,
+                          as AWS) or another 4xx such as 404 (as some local fakes).
+    --connection-lifetime SECS
+                          Close every connection SECS seconds (fractions allowed) after accepting
+                          it, idle or busy, like the Agent (61 s). 0 = never. Default: 61 in the
+                          agent dialect, 0 in the extension dialect.
+    --lambda-extension    Run as a Lambda external extension (see LAMBDA EXTENSION). Implied
+                          when no --store is given and $AWS_LAMBDA_RUNTIME_API is set.
     --verbose, -v         One line per request on stderr (method, path, names, status, cache
                           hit/miss). Values and tokens are never logged.
     --help, -h            This text.
     Flags also accept --flag=value.
+
+LAMBDA EXTENSION:
+    Mode rule: --lambda-extension, or no --store with $AWS_LAMBDA_RUNTIME_API set (Lambda starts
+    /opt/extensions/paramsecrets-emulator with no arguments). In this mode the emulator:
+      1. binds 127.0.0.1:$PARAMETERS_SECRETS_EXTENSION_HTTP_PORT (default 2773) and serves,
+         answering not-ready (extension dialect: 400 \"not ready to serve traffic, please
+         wait\"; agent dialect: connection reset) until INIT is over;
+      2. registers with the Extensions API at $AWS_LAMBDA_RUNTIME_API (Lambda-Extension-Name =
+         its file name; events INVOKE, SHUTDOWN); failure: a message on stderr, exit status 1;
+      3. serves normally from the first INVOKE event on. A not-ready request waits up to 50 ms
+         for that INVOKE first (the runtime's first request can beat it by a few ms);
+      4. exits 0 on SHUTDOWN (and on SIGTERM/SIGINT).
+    Store: --store, else $PARAMSECRETS_EMULATOR_STORE, else /opt/paramsecrets/store.json.
+    Token: the usual chain (empty variables count as unset). Dialect: --dialect, else
+    $PARAMSECRETS_EMULATOR_DIALECT. --not-ready-for is refused (readiness follows INVOKE).
+    Layer: `make layers` -> dist/layers/paramsecrets-emulator-extension-<arch>.zip.
 
 OUTPUT:
     stdout gets exactly one line once the socket is bound, then nothing else:
@@ -75,6 +113,12 @@ ENVIRONMENT:
                                                  warning) or 3600 (agent).
     PARAMSECRETS_TOKEN, AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN
                                                  token chain (see --token)
+    PARAMSECRETS_EMULATOR_DIALECT                extension|agent: the default for --dialect
+    PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS    default for --upstream-latency-ms
+    PARAMSECRETS_EMULATOR_UPSTREAM_DOWN          true|false|1|0: default for --upstream-down
+    PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS       default for --not-found-status
+    PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME    default for --connection-lifetime (seconds)
+    AWS_LAMBDA_RUNTIME_API, PARAMSECRETS_EMULATOR_STORE   see LAMBDA EXTENSION
     PARAMSECRETS_EMULATOR_LOG                    debug|info|warn|error|off (default info;
                                                  debug = --verbose). Falls back to
                                                  PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL.
@@ -86,11 +130,25 @@ ROUTES:
     agent:     GET /secretsmanager/get?secretId=S[&versionId=I][&versionStage=T][&refreshNow=B]
                GET /v1/<secretId>[?...]   GET /ping
                X-Forwarded-For 400; bad token 403; AWS errors as {\"__type\",\"message\"} JSON.
+               refreshNow: true/false/1/0, any case, else 400 \"invalid refreshNow value\";
+               true skips the cache (an upstream call) and refills it.
+    extension: refreshNow is not known: ignored like any unknown key (counted in stats).
     both:      GET  /_emulator/stats   counters, no token needed, never values:
                     {\"requests\":N,\"upstream_calls\":N,\"cache_hits\":N,\"errors\":N,
-                     \"keys\":{\"parameter:/app/x\":{\"requests\":N,\"upstream_calls\":N},
+                     \"refresh_now\":N,\"stale_served\":N,
+                     \"keys\":{\"parameter:/app/x\":{\"requests\":N,\"upstream_calls\":N,
+                                                   \"refresh_now\":N,\"stale_served\":N},
                              \"secret:dev/db\":{...}}}
-               POST /_emulator/reset   zero the counters and empty the cache.
+                    refresh_now: requests carrying refreshNow=true|1; stale_served: failed
+                    refreshes answered with the expired cached value.
+               GET  /_emulator/knobs   the runtime knobs:
+                    {\"upstream_latency_ms\":0,\"upstream_down\":false,\"not_found_status\":400,
+                     \"connection_lifetime_secs\":0.0}
+               POST /_emulator/knobs   a JSON object with any of those fields: changes them
+                    now (all or nothing; 400 with the reason otherwise); answers the new state.
+                    connection_lifetime_secs applies to connections accepted afterwards.
+               POST /_emulator/reset   zero the counters, empty the cache, and put the knobs
+                    back to their start-up values.
 
 STORE FORMAT (JSON; full description in emulator/README.md):
     {\"parameters\": [
@@ -116,7 +174,11 @@ TEST KNOBS (per parameter or secret entry, both dialects):
     \"respond\": {\"status\": 200, \"body\": \"...\", \"content_type\": \"text/plain\", \"headers\": {}}
                                          answer verbatim instead (after the token check)
     \"delay_ms\": 1500                     sleep before answering (every request for that name)
-    --not-ready-for MS                   see above
+    \"null_value\": true                   answer with the value null (parameter Value; secret
+                                         SecretString and SecretBinary): a malformed answer
+    \"byte_buffer_padding\": 3             (binary secret) 3 extra bytes after the value in the
+                                         Java ByteBuffer of /aws/reference/secretsmanager/ answers
+    --not-ready-for MS, --upstream-*, --not-found-status, --connection-lifetime: see above
 
 SIGNALS:
     SIGTERM, SIGINT: exit 0.   SIGHUP: reload the store now.
@@ -205,19 +267,27 @@ async fn run(config: Config, store: StoreHandle) -> ExitCode {
         c.size,
         c.parameter_ttl.as_secs(),
         c.secret_ttl.as_secs(),
-        if config.not_ready_for.is_zero() {
+        if config.lambda_runtime_api.is_some() {
+            "; as a Lambda extension".to_string()
+        } else if config.not_ready_for.is_zero() {
             String::new()
         } else {
             format!("; not ready for {} ms", config.not_ready_for.as_millis())
         }
     );
 
+    let readiness = if config.lambda_runtime_api.is_some() {
+        Readiness::gate()
+    } else {
+        Readiness::after(config.not_ready_for)
+    };
     let app = Arc::new(App::new(
         config.dialect,
         config.token,
-        config.not_ready_for,
+        readiness,
         store,
         Cache::new(config.cache),
+        knobs::Knobs::new(config.knobs),
     ));
 
     // Store watcher: a stat every 200 ms is negligible, and keeps the request path free of it.
@@ -249,12 +319,27 @@ async fn run(config: Config, store: StoreHandle) -> ExitCode {
         let _ = out.flush();
     }
 
-    let shutdown = async move {
-        tokio::select! {
-            _ = term.recv() => log::info!("SIGTERM: exiting"),
-            _ = int.recv() => log::info!("SIGINT: exiting"),
+    // The port is bound and served before registering, so it is listening (answering
+    // not-ready) by the time Lambda starts the function's init code.
+    let lifecycle = {
+        let app = app.clone();
+        async move {
+            match &config.lambda_runtime_api {
+                Some(api) => lambda_extension::run(api, &app).await,
+                None => std::future::pending().await,
+            }
         }
     };
-    server::run(app, listener, shutdown).await;
-    ExitCode::SUCCESS
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::run(app, listener, async move {
+        let _ = stop_rx.await;
+    }));
+    let code = tokio::select! {
+        _ = term.recv() => { log::info!("SIGTERM: exiting"); ExitCode::SUCCESS }
+        _ = int.recv() => { log::info!("SIGINT: exiting"); ExitCode::SUCCESS }
+        code = lifecycle => code,
+    };
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    code
 }

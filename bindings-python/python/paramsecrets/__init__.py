@@ -89,6 +89,15 @@ def get_secrets(secret_ids: list[str], **options: object) -> dict[str, object]:
     return (_default or default_client()).get_secrets(secret_ids, **options)
 
 
+def prefetch(parameters: list[str] = (), secrets: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Starts reading these through the default client in the background and returns at once.
+
+    Call it at module scope (the function's INIT phase, when the extension serves nothing
+    yet): the handler's first read of each name joins its request or hits the cache. A
+    prefetch that fails shows up as the typed error of the first read of that name."""
+    (_default or default_client()).prefetch(list(parameters), list(secrets))
+
+
 def clear_cache() -> None:
     """Empties the default client's cache (when it was built)."""
     if _default is not None:
@@ -122,5 +131,6 @@ __all__ = [
     "get_parameters",
     "get_secret",
     "get_secrets",
+    "prefetch",
     "set_default_client",
 ]

@@ -16,7 +16,14 @@ pub const TOKEN_HEADER: &str = "X-Aws-Parameters-Secrets-Token";
 
 /// Every variable the emulator reads, removed from the child's environment so the test
 /// runner's own environment cannot leak in.
-pub const ENV_VARS: [&str; 11] = [
+pub const ENV_VARS: [&str; 18] = [
+    "PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS",
+    "PARAMSECRETS_EMULATOR_UPSTREAM_DOWN",
+    "PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS",
+    "PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME",
+    "AWS_LAMBDA_RUNTIME_API",
+    "PARAMSECRETS_EMULATOR_STORE",
+    "PARAMSECRETS_EMULATOR_DIALECT",
     "PARAMSECRETS_TOKEN",
     "AWS_TOKEN",
     "AWS_SESSION_TOKEN",
@@ -101,6 +108,12 @@ pub struct Opts<'a> {
     pub env: Vec<(String, String)>,
     /// Pass `--token TOKEN` (default true).
     pub token_flag: bool,
+    /// Pass `--store` and `--port 0` (default true). Without them the store path goes in
+    /// `PARAMSECRETS_EMULATOR_STORE` and port 0 in `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`,
+    /// as in the Lambda extension mode, which Lambda starts with no arguments.
+    pub store_flag: bool,
+    /// The executable to run (default [`BIN`]), e.g. a symlink with another file name.
+    pub program: Option<PathBuf>,
 }
 
 impl<'a> Opts<'a> {
@@ -110,7 +123,21 @@ impl<'a> Opts<'a> {
             args: Vec::new(),
             env: Vec::new(),
             token_flag: true,
+            store_flag: true,
+            program: None,
         }
+    }
+
+    /// No arguments at all: the store path and port come from the environment.
+    pub fn no_args(mut self) -> Self {
+        self.store_flag = false;
+        self.token_flag = false;
+        self
+    }
+
+    pub fn program(mut self, path: &Path) -> Self {
+        self.program = Some(path.to_path_buf());
+        self
     }
 
     pub fn arg(mut self, a: &str) -> Self {
@@ -143,15 +170,20 @@ pub fn command(dir: &Path, opts: &Opts<'_>) -> (Command, PathBuf, PathBuf) {
     let store_path = dir.join("store.json");
     std::fs::write(&store_path, opts.store).unwrap();
     let stderr_path = dir.join("stderr.log");
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--store").arg(&store_path).arg("--port").arg("0");
+    let mut cmd = Command::new(opts.program.as_deref().unwrap_or(Path::new(BIN)));
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    if opts.store_flag {
+        cmd.arg("--store").arg(&store_path).arg("--port").arg("0");
+    } else {
+        cmd.env("PARAMSECRETS_EMULATOR_STORE", &store_path)
+            .env("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "0");
+    }
     if opts.token_flag {
         cmd.arg("--token").arg(TOKEN);
     }
     cmd.args(&opts.args);
-    for var in ENV_VARS {
-        cmd.env_remove(var);
-    }
     for (k, v) in &opts.env {
         cmd.env(k, v);
     }
@@ -225,6 +257,19 @@ impl Emulator {
 
     pub fn stats(&self) -> serde_json::Value {
         let r = self.request("GET", "/_emulator/stats", &[]);
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    }
+
+    /// `POST /_emulator/knobs` with a JSON body; returns the answer whatever its status.
+    pub fn post_knobs(&self, body: &str) -> Resp {
+        self.client()
+            .try_request_with_body("POST", "/_emulator/knobs", &[], body)
+            .unwrap()
+    }
+
+    pub fn knobs(&self) -> serde_json::Value {
+        let r = self.request("GET", "/_emulator/knobs", &[]);
         assert_eq!(r.status, 200, "{}", r.text());
         r.json()
     }
@@ -333,14 +378,25 @@ impl Client {
         target: &str,
         headers: &[(&str, &str)],
     ) -> std::io::Result<Resp> {
+        self.try_request_with_body(method, target, headers, "")
+    }
+
+    pub fn try_request_with_body(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> std::io::Result<Resp> {
         let mut req = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
-        if method == "POST" || method == "PUT" {
-            req.push_str("Content-Length: 0\r\n");
+        if method == "POST" || method == "PUT" || !body.is_empty() {
+            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         req.push_str("\r\n");
+        req.push_str(body);
         self.reader.get_mut().write_all(req.as_bytes())?;
         read_response(&mut self.reader)
     }

@@ -73,6 +73,19 @@ public final class Client implements AutoCloseable {
         return (String) parameter(NativeBridge.PARAM_VALUE, name, options);
     }
 
+    public byte[] getParameterBinary(String name) throws ParamSecretsException {
+        return getParameterBinary(name, null);
+    }
+
+    /**
+     * The bytes of a binary secret read through {@code /aws/reference/secretsmanager/NAME}
+     * (for which {@link #getParameter(String)} refuses with {@link InvalidArgumentException}),
+     * or a text value's UTF-8 bytes.
+     */
+    public byte[] getParameterBinary(String name, ParameterOptions options) throws ParamSecretsException {
+        return (byte[]) parameter(NativeBridge.PARAM_BINARY, name, options);
+    }
+
     public Parameter getParameterRecord(String name) throws ParamSecretsException {
         return getParameterRecord(name, null);
     }
@@ -161,7 +174,10 @@ public final class Client implements AutoCloseable {
 
     /** Like {@link #getParameter(String, ParameterOptions)}; a cache hit completes before returning. */
     public CompletableFuture<String> getParameterAsync(String name, ParameterOptions options) {
-        return getParameterRecordAsync(name, options).thenApply(Parameter::value);
+        return getParameterRecordAsync(name, options).thenCompose(p -> p.binary() == null
+                ? CompletableFuture.completedFuture(p.value())
+                : CompletableFuture.failedFuture(Errors.invalid("parameter \"" + p.name()
+                        + "\" is a binary secret: read it with getParameterBinary")));
     }
 
     public CompletableFuture<Parameter> getParameterRecordAsync(String name) {
@@ -288,6 +304,26 @@ public final class Client implements AutoCloseable {
             NativeBridge.clearCache(handle());
         } catch (ParamSecretsException e) {
             throw new IllegalStateException(e);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Starts reading these in the background and returns at once: call it where the function
+     * is initialised (the handler's constructor or a static initialiser, during Lambda's INIT
+     * phase, when the extension serves nothing yet). The first read of each name joins its
+     * request or hits the cache; a prefetch that fails is that read's exception.
+     *
+     * @throws InvalidArgumentException for a null list or an invalid name (nothing starts)
+     */
+    public void prefetch(List<String> parameters, List<String> secrets) throws ParamSecretsException {
+        List<String> ps = parameters == null ? List.of() : parameters;
+        List<String> ss = secrets == null ? List.of() : secrets;
+        requireKeys("parameter name", ps);
+        requireKeys("secret id", ss);
+        try {
+            NativeBridge.prefetch(handle(), NativeBridge.array(ps), NativeBridge.array(ss));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -486,7 +522,8 @@ public final class Client implements AutoCloseable {
         private String endpoint;
         private Integer port;
         private String token;
-        private Duration ttl, parameterTtl, secretTtl, timeout, readyTimeout, staleIfError;
+        private Duration ttl, parameterTtl, secretTtl, timeout, deadline, readyTimeout, staleIfError;
+        private String server;
         private Long cacheSize;
         private boolean allowNonLoopback;
         private String invalid;
@@ -547,6 +584,22 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
+        /** The longest a whole read may take, retries included. */
+        public Builder deadline(Duration deadline) {
+            this.deadline = duration("deadline", deadline);
+            return this;
+        }
+
+        /**
+         * The server: {@code "auto"} (learned from its answers; the default), {@code "extension"}
+         * or {@code "agent"}. It decides whether {@code forceFetch} sends the Agent's
+         * {@code refreshNow=true}.
+         */
+        public Builder server(String server) {
+            this.server = server;
+            return this;
+        }
+
         /** How long to keep retrying while the extension is starting. */
         public Builder readyTimeout(Duration readyTimeout) {
             this.readyTimeout = duration("readyTimeout", readyTimeout);
@@ -579,8 +632,8 @@ public final class Client implements AutoCloseable {
             }
             return new Client(NativeBridge.withOptions(endpoint, port == null ? -1 : port, token,
                     NativeBridge.nanos(ttl), NativeBridge.nanos(parameterTtl), NativeBridge.nanos(secretTtl),
-                    cacheSize == null ? -1 : cacheSize, NativeBridge.nanos(timeout), NativeBridge.nanos(readyTimeout),
-                    NativeBridge.nanos(staleIfError), allowNonLoopback));
+                    cacheSize == null ? -1 : cacheSize, NativeBridge.nanos(timeout), NativeBridge.nanos(deadline),
+                    NativeBridge.nanos(readyTimeout), NativeBridge.nanos(staleIfError), server, allowNonLoopback));
         }
 
         @Override

@@ -23,7 +23,7 @@ final class NativeBridge {
      * Parameter read kinds (the Rust {@code ParameterKind}). {@code PEEK}: the cached record or
      * {@code null}, never a request (sync only).
      */
-    static final int PARAM_VALUE = 0, PARAM_RECORD = 1, PARAM_JSON = 2, PARAM_PEEK = 3;
+    static final int PARAM_VALUE = 0, PARAM_RECORD = 1, PARAM_JSON = 2, PARAM_PEEK = 3, PARAM_BINARY = 4;
     /** Secret read kinds (the Rust {@code SecretKind}); {@code PEEK} as for parameters. */
     static final int SECRET_STRING = 0, SECRET_BINARY = 1, SECRET_RECORD = 2, SECRET_JSON = 3, SECRET_PEEK = 4;
 
@@ -32,8 +32,8 @@ final class NativeBridge {
     static native long fromEnv() throws ParamSecretsException;
 
     static native long withOptions(String endpoint, int port, String token, long ttl, long parameterTtl,
-            long secretTtl, long cacheSize, long timeout, long readyTimeout, long staleIfError,
-            boolean allowNonLoopback) throws ParamSecretsException;
+            long secretTtl, long cacheSize, long timeout, long deadline, long readyTimeout, long staleIfError,
+            String server, boolean allowNonLoopback) throws ParamSecretsException;
 
     static native void free(long handle);
 
@@ -50,6 +50,9 @@ final class NativeBridge {
 
     static native Object[] readSecrets(long handle, String[] secretIds, String versionId, String versionStage,
             long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future) throws ParamSecretsException;
+
+    /** Starts background reads of these names and returns at once. */
+    static native void prefetch(long handle, String[] parameters, String[] secrets) throws ParamSecretsException;
 
     /** Drops every cached entry of a parameter ({@code secret} false) or a secret; returns how many. */
     static native long invalidate(long handle, boolean secret, String key) throws ParamSecretsException;
@@ -70,9 +73,9 @@ final class NativeBridge {
     // ---- called from native code (signatures cached in bindings-java/src/jvm.rs) -------------
 
     static Parameter parameter(String name, String value, String type, long version, String arn,
-            long lastModifiedMs, boolean hasLastModified, String dataType, String selector) {
+            long lastModifiedMs, boolean hasLastModified, String dataType, String selector, byte[] binary) {
         return new Parameter(name, value, type, version, arn,
-                hasLastModified ? Instant.ofEpochMilli(lastModifiedMs) : null, dataType, selector);
+                hasLastModified ? Instant.ofEpochMilli(lastModifiedMs) : null, dataType, selector, binary);
     }
 
     static Secret secret(String name, String arn, String versionId, String[] stages, long createdMs,

@@ -2,15 +2,26 @@ package dev.paramsecrets;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Locale;
 
 /**
  * Loads the native library shipped inside the jar at {@code /<os>-<arch>/libparamsecrets_java.so}:
  * copies it to a temporary file, {@link System#load}s it and deletes the file (the mapping stays
  * valid on Linux). The same library and the same JNI path serve Java 17, 21 and 25.
+ *
+ * <p>The temporary file is not made by {@code Files.createTempFile}: that seeds a
+ * {@code SecureRandom}, which loads the JDK's security providers and cost ~200 ms of cold start
+ * here. The name is the pid and a clock reading instead, created exclusively ({@code O_EXCL},
+ * which also refuses a planted symlink) and readable by this user only.
  *
  * <p>{@code -Dparamsecrets.library=/absolute/path/libparamsecrets_java.so} loads that file instead
  * (the property of earlier versions, {@code uniffi.component.paramsecrets_java.libraryOverride}, is
@@ -63,8 +74,7 @@ final class NativeLoader {
                 throw new UnsatisfiedLinkError("paramsecrets: this jar has no native library for "
                         + platform() + " (looked for " + resource + "); supported: linux-x86-64");
             }
-            tmp = Files.createTempFile("paramsecrets-", ".so");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            tmp = extract(in);
             load(tmp.toAbsolutePath().toString());
             loadedFrom = tmp.toAbsolutePath().toString();
         } catch (IOException e) {
@@ -76,6 +86,31 @@ final class NativeLoader {
                 } catch (IOException ignored) {
                     tmp.toFile().deleteOnExit();
                 }
+            }
+        }
+    }
+
+    /** Writes the library in one call (the jar stores it uncompressed: no inflating either). */
+    private static Path extract(InputStream in) throws IOException {
+        ByteBuffer library = ByteBuffer.wrap(in.readAllBytes());
+        Path dir = Paths.get(System.getProperty("java.io.tmpdir"));
+        long pid = ProcessHandle.current().pid();
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("paramsecrets-" + pid + "-" + Long.toHexString(System.nanoTime()) + ".so");
+            try (SeekableByteChannel out = Files.newByteChannel(tmp,
+                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))) {
+                while (library.hasRemaining()) {
+                    out.write(library);
+                }
+                return tmp;
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 100) {
+                    throw taken;
+                }
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
             }
         }
     }

@@ -106,6 +106,8 @@ class ErrorTest {
         assertThrows(InvalidArgumentException.class, () -> Client.builder().port(0).token("t").build());
         assertThrows(InvalidArgumentException.class, () -> Client.builder().token("t").ttl(Duration.ofSeconds(-1)).build());
         assertThrows(InvalidArgumentException.class, () -> Client.builder().token("t").cacheSize(-1).build());
+        assertThrows(InvalidArgumentException.class, () -> Client.builder().token("t").deadline(Duration.ofSeconds(-1)).build());
+        assertThrows(InvalidArgumentException.class, () -> Client.builder().token("t").server("bogus").build());
         assertThrows(InvalidArgumentException.class,
                 () -> Client.builder().token("t").endpoint("http://10.0.0.1:2773").build());
         assertThrows(MissingTokenException.class,
