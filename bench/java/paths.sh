@@ -28,14 +28,14 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 cold() { # java jar class -> median in-process ms over $cold_runs fresh JVMs
   for _ in $(seq "$cold_runs"); do
     "$1" --enable-native-access=ALL-UNNAMED -cp "$out/classes:$2:$deps" "bench.$3" "$port" "$token" | sed -n 's/^cold_ms=\([0-9.]*\).*/\1/p'
-  done | median
+  done | median | xargs printf '%.1f'
 }
 hit_miss() { # java jar -> "hit_ns miss_ns" (JMH, 1 fork, 3 x 1 s)
   "$1" --enable-native-access=ALL-UNNAMED -cp "$out/classes:$2:$deps" org.openjdk.jmh.Main \
     'bench.ReadBench.l1(HitParamsecrets|MissParamsecretsForceFetch)' -f 1 -wi 2 -i 3 -w 1s -r 1s \
     -rf json -rff "$out/paths-jmh.json" \
     -jvmArgsAppend "--enable-native-access=ALL-UNNAMED -Dbench.port=$port -Dbench.token=$token" >/dev/null
-  python3 -c 'import json,sys; r={x["benchmark"].rsplit(".",1)[1]: x["primaryMetric"]["score"] for x in json.load(open(sys.argv[1]))}; print("%.1f %.1f" % (r["l1HitParamsecrets"], r["l1MissParamsecretsForceFetch"]))' "$out/paths-jmh.json"
+  python3 -c 'import json,sys; r={x["benchmark"].rsplit(".",1)[1]: x["primaryMetric"]["score"] for x in json.load(open(sys.argv[1]))}; print("%.0f %.1f" % (r["l1HitParamsecrets"], r["l1MissParamsecretsForceFetch"] / 1000))' "$out/paths-jmh.json"
 }
 
 echo "| Java | path | L1 hit | L1 miss (forceFetch) | cold start, in-process (median of $cold_runs) | SDK v2 \`SsmClient\` build, same JVM version |"
@@ -44,10 +44,10 @@ for v in 17 21 25; do
   java="$("$repo/scripts/ensure-jdk.sh" "$v")/bin/java"
   sdk="$(cold "$java" "$jni_jar" ColdAwsSdk)"
   read -r hit miss <<<"$(hit_miss "$java" "$jni_jar")"
-  echo "| $v | JNI | $hit ns | $(awk "BEGIN {print $miss / 1000}") µs | $(cold "$java" "$jni_jar" ColdParamsecrets) ms | $sdk ms |"
+  echo "| $v | JNI (this jar) | $hit ns | $miss µs | $(cold "$java" "$jni_jar" ColdParamsecrets) ms | $sdk ms |"
   if [ "$v" -ge 22 ]; then
     read -r hit miss <<<"$(hit_miss "$java" "$ffm_jar")"
-    echo "| $v | FFM (uniffi-bindgen-java 0.5.2) | $hit ns | $(awk "BEGIN {print $miss / 1000}") µs | $(cold "$java" "$ffm_jar" ColdParamsecrets) ms | $sdk ms |"
+    echo "| $v | FFM (uniffi-bindgen-java 0.5.2) | $hit ns | $miss µs | $(cold "$java" "$ffm_jar" ColdParamsecrets) ms | $sdk ms |"
   else
     echo "| $v | FFM | cannot run (class file 66 needs Java 22+) | | | |"
   fi
