@@ -1,6 +1,8 @@
-"""Turns the Java benchmark's raw output (JMH JSON, cold-start lines) into bench/java/RESULTS.md
-(on stdout) and, with --summary FILE, the summary.json (schema 1, bench/README.md) that
-bench/assemble.py reads for the per-language summary table."""
+"""Turns the Java benchmark's raw output (per Java version: JMH JSON, cold-start lines) into
+bench/java/RESULTS.md (on stdout) and, with --summary FILE, the summary.json (schema 1,
+bench/README.md) that bench/assemble.py reads for the per-language summary table. The summary's
+top-level figures are the worst over the Java versions (so a budget is met on every version or
+not at all); `per_java` has each version's."""
 import argparse
 import json
 import os
@@ -9,80 +11,93 @@ import re
 import statistics
 
 p = argparse.ArgumentParser()
-for a in ("--mode", "--jmh", "--cold", "--jar", "--sdk-bytes", "--jmh-args", "--cold-runs", "--java"):
+for a in ("--mode", "--jar", "--sdk-bytes", "--jmh-args", "--cold-runs"):
     p.add_argument(a, required=True)
+p.add_argument("--run", nargs=4, action="append", required=True, metavar=("VERSION", "JMH", "COLD", "JAVA"))
 p.add_argument("--summary", help="also write summary.json (schema 1) here")
 args = p.parse_args()
 
-with open(args.jmh) as f:
-    jmh = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(f)}
-
-
-def ns(name):
-    m = jmh[name]
-    return m["score"], m["scoreError"]
+COLD_BUDGET_MS = 100
 
 
 def fmt_ns(v):
     return f"{v / 1000:.2f} µs" if v >= 1000 else f"{v:.1f} ns"
 
 
-cold = {"ColdParamsecrets": [], "ColdAwsSdk": []}
-with open(args.cold) as f:
-    for line in f:
-        which = line.split()[0]
-        vals = dict(re.findall(r"(\w+)=([\d.]+)", line))
-        cold[which].append({k: float(v) for k, v in vals.items()})
-
-
-def med(which, key):
-    return statistics.median(r[key] for r in cold[which])
-
-
-hit, hit_err = ns("l1HitParamsecrets")
-hm, hm_err = ns("l1HitHashMap")
-pt, pt_err = ns("l1HitPowertoolsStyle")
-miss, miss_err = ns("l1MissParamsecretsForceFetch")
-http, http_err = ns("l1MissHttpClientKeepAlive")
-jar_bytes = os.path.getsize(args.jar)
-sdk_bytes = int(args.sdk_bytes)
-ps_cold, sdk_cold = med("ColdParamsecrets", "cold_ms"), med("ColdAwsSdk", "cold_ms")
-ps_up, sdk_up = med("ColdParamsecrets", "uptime_ms"), med("ColdAwsSdk", "uptime_ms")
-ps_wall, sdk_wall = med("ColdParamsecrets", "wall_ms"), med("ColdAwsSdk", "wall_ms")
-
-
 def ok(cond):
     return "✅" if cond else "❌"
 
 
+def load(version, jmh_path, cold_path, java):
+    with open(jmh_path) as f:
+        jmh = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(f)}
+    cold = {"ColdParamsecrets": [], "ColdAwsSdk": []}
+    with open(cold_path) as f:
+        for line in f:
+            vals = dict(re.findall(r"(\w+)=([\d.]+)", line))
+            cold[line.split()[0]].append({k: float(v) for k, v in vals.items()})
+
+    def ns(name):
+        return jmh[name]["score"], jmh[name]["scoreError"]
+
+    def med(which, key):
+        return statistics.median(r[key] for r in cold[which])
+
+    r = {"version": version, "java": java}
+    for key, name in (("hit", "l1HitParamsecrets"), ("hm", "l1HitHashMap"), ("pt", "l1HitPowertoolsStyle"),
+                      ("miss", "l1MissParamsecretsForceFetch"), ("http", "l1MissHttpClientKeepAlive")):
+        r[key], r[key + "_err"] = ns(name)
+    for key, which in (("ps", "ColdParamsecrets"), ("sdk", "ColdAwsSdk")):
+        for m in ("cold_ms", "uptime_ms", "wall_ms"):
+            r[f"{key}_{m}"] = med(which, m)
+    return r
+
+
+runs = [load(*r) for r in args.run]
+jar_bytes = os.path.getsize(args.jar)
+sdk_bytes = int(args.sdk_bytes)
+command = f"make -C bench/java {'bench' if args.mode == 'full' else 'bench-quick'}"
+
 print(f"""# Java benchmark results
 
-Command: `make -C bench/java {'bench' if args.mode == 'full' else 'bench-quick'}` ({args.mode} run;
+Command: `{command}` ({args.mode} run; one jar, run on each Java version below;
 JMH `{args.jmh_args}`, single thread, average time per call; cold start = median of
-{args.cold_runs} fresh JVMs each). Machine: {platform.machine()}, {os.cpu_count()} cores, {args.java}.
+{args.cold_runs} fresh JVMs each). Machine: {platform.machine()}, {os.cpu_count()} cores.
 The emulator (release build) runs on 127.0.0.1; both sides of each comparison run in the same JVM
-and the same run. Errors are JMH's 99.9% confidence half-widths.
+and the same run. Errors are JMH's 99.9% confidence half-widths. The native path is JNI on every
+version (bindings-java/README.md explains the choice; the FFM comparison is in
+[PATHS.md](PATHS.md)).
+
+Runtimes: {"; ".join(f"Java {r['version']}: {r['java']}" for r in runs)}.
 
 ## Per call
 
-| what | paramsecrets | baseline | ratio | budget |
-|---|---|---|---|---|
-| L1 hit vs `HashMap.get` | {fmt_ns(hit)} ± {fmt_ns(hit_err)} | {fmt_ns(hm)} ± {fmt_ns(hm_err)} | {hit / hm:.0f}× slower | ≤ 1 µs: {ok(hit <= 1000)} {fmt_ns(hit)} |
-| L1 hit vs Powertools-style `ConcurrentHashMap` + `Instant` TTL | {fmt_ns(hit)} | {fmt_ns(pt)} ± {fmt_ns(pt_err)} | {pt / hit:.2f}× (baseline / ours) | ≥ 10× faster: {ok(pt / hit >= 10)} |
-| L1 hit vs one keep-alive HTTP GET | {fmt_ns(hit)} | {fmt_ns(http)} | {http / hit:.0f}× faster | ≥ 200× faster: {ok(http / hit >= 200)} |
-| L1 miss (`forceFetch`) vs `java.net.http.HttpClient` keep-alive GET | {fmt_ns(miss)} ± {fmt_ns(miss_err)} | {fmt_ns(http)} ± {fmt_ns(http_err)} | {http / miss:.2f}× (baseline / ours) | no slower: {ok(miss <= http * 1.0)} |
-
+| Java | L1 hit (`getParameter`) | `HashMap.get` | Powertools-style `ConcurrentHashMap` + `Instant` TTL | hit vs one keep-alive HTTP GET | L1 miss (`forceFetch`) | `java.net.http.HttpClient` keep-alive GET | budgets: hit ≤ 1 µs / ≥ 200× HTTP / miss no slower |
+|---|---|---|---|---|---|---|---|""")
+for r in runs:
+    print(f"| {r['version']} | {fmt_ns(r['hit'])} ± {fmt_ns(r['hit_err'])} | {fmt_ns(r['hm'])} | "
+          f"{fmt_ns(r['pt'])} ({r['pt'] / r['hit']:.2f}× ours) | {r['http'] / r['hit']:.0f}× faster | "
+          f"{fmt_ns(r['miss'])} ± {fmt_ns(r['miss_err'])} | {fmt_ns(r['http'])} ± {fmt_ns(r['http_err'])} | "
+          f"{ok(r['hit'] <= 1000)} {ok(r['http'] / r['hit'] >= 200)} {ok(r['miss'] <= r['http'])} |")
+print(f"""
 The hand-written GET returns the body as a `String` without parsing it; paramsecrets parses
-the JSON, checks the answer and refills its cache.
+the JSON, checks the answer and refills its cache. The Powertools-style cache is a plain
+`ConcurrentHashMap` lookup plus a clock read, which a hit that crosses into native code does not
+beat (the "ours" column is baseline / ours; the DESIGN's ≥ 10× goal there is not met).
 
 ## Cold start (fresh JVM, median of {args.cold_runs})
 
-| what | in-process (main → ready) | JVM uptime at that point | whole process (wall) | budget |
-|---|---|---|---|---|
-| paramsecrets: class load + native library + client + first read (a real request to the emulator) | {ps_cold:.1f} ms | {ps_up:.0f} ms | {ps_wall:.0f} ms | ≤ 150 ms: {ok(ps_cold <= 150)} |
-| AWS SDK for Java v2: class load + `SsmClient.builder()...build()` (no request) | {sdk_cold:.1f} ms | {sdk_up:.0f} ms | {sdk_wall:.0f} ms | |
-| ratio (SDK / paramsecrets) | {sdk_cold / ps_cold:.1f}× | {sdk_up / ps_up:.1f}× | {sdk_wall / ps_wall:.1f}× | |
+paramsecrets = class load + native library + client + first read (a real request to the
+emulator); AWS SDK for Java v2 = class load + `SsmClient.builder()...build()` (no request).
+"in-process" is `main` → ready; "uptime" adds the JVM's own boot; "wall" is the whole process.
 
+| Java | paramsecrets in-process | uptime | wall | SDK v2 in-process | uptime | wall | SDK / paramsecrets (in-process) | budget ≤ {COLD_BUDGET_MS} ms |
+|---|---|---|---|---|---|---|---|---|""")
+for r in runs:
+    print(f"| {r['version']} | {r['ps_cold_ms']:.1f} ms | {r['ps_uptime_ms']:.0f} ms | {r['ps_wall_ms']:.0f} ms | "
+          f"{r['sdk_cold_ms']:.1f} ms | {r['sdk_uptime_ms']:.0f} ms | {r['sdk_wall_ms']:.0f} ms | "
+          f"{r['sdk_cold_ms'] / r['ps_cold_ms']:.0f}× | {ok(r['ps_cold_ms'] <= COLD_BUDGET_MS)} |")
+print(f"""
 ## Size
 
 | artefact | bytes | budget |
@@ -92,36 +107,53 @@ the JSON, checks the answer and refills its cache.
 """)
 
 if args.summary:
-    # DESIGN §8 budgets for Java; each judged on this run's medians / JMH averages.
     def budget(limit, value, met):
         return {"limit": limit, "value": round(value, 2), "met": bool(met)}
 
+    hit_r = max(runs, key=lambda r: r["hit"])
+    cold_r = max(runs, key=lambda r: r["ps_cold_ms"])
+    pt_ratio = min(r["pt"] / r["hit"] for r in runs)
+    http_ratio = min(r["http"] / r["hit"] for r in runs)
+    miss_ratio = max(r["miss"] / r["http"] for r in runs)
     summary = {
         "schema": 1,
         "language": "java",
         "mode": args.mode,
-        "command": f"make -C bench/java {'bench' if args.mode == 'full' else 'bench-quick'}",
-        "l1_hit_ns": round(hit, 2),
-        "l1_hit_baseline_ns": round(hm, 2),
+        "command": command,
+        "java_versions": [r["version"] for r in runs],
+        "l1_hit_ns": round(hit_r["hit"], 2),
+        "l1_hit_baseline_ns": round(hit_r["hm"], 2),
         "l1_hit_baseline": "HashMap.get",
-        "powertools_style_hit_ns": round(pt, 2),
-        "l1_miss_us": round(miss / 1000, 2),
-        "http_get_us": round(http / 1000, 2),
+        "powertools_style_hit_ns": round(hit_r["pt"], 2),
+        "l1_miss_us": round(max(r["miss"] for r in runs) / 1000, 2),
+        "http_get_us": round(max(r["http"] for r in runs) / 1000, 2),
         "http_get": "java.net.http.HttpClient keep-alive GET (body as String, unparsed)",
-        "cold_start_ms": round(ps_cold, 2),
-        "cold_start_what": "fresh JVM, main → ready: class load + native library + client + first read",
-        "cold_start_baseline_ms": round(sdk_cold, 2),
+        "cold_start_ms": round(cold_r["ps_cold_ms"], 2),
+        "cold_start_what": f"fresh JVM, main → ready: class load + native library + client + first read (slowest: Java {cold_r['version']})",
+        "cold_start_baseline_ms": round(cold_r["sdk_cold_ms"], 2),
         "cold_start_baseline": "AWS SDK for Java v2: class load + SsmClient.builder().build(), no request",
-        "cold_start_wall_ms": round(ps_wall, 2),
+        "cold_start_wall_ms": round(cold_r["ps_wall_ms"], 2),
         "artifact_bytes": jar_bytes,
         "artifact": os.path.basename(args.jar),
         "budgets": {
-            "l1_hit_ns": budget(1000, hit, hit <= 1000),
-            "l1_hit_vs_powertools": budget(10, pt / hit, pt / hit >= 10),
-            "l1_hit_vs_http_get": budget(200, http / hit, http / hit >= 200),
-            "l1_miss_vs_http_get": budget(1.0, miss / http, miss <= http),
-            "cold_start_ms": budget(150, ps_cold, ps_cold <= 150),
+            "l1_hit_ns": budget(1000, hit_r["hit"], hit_r["hit"] <= 1000),
+            "l1_hit_vs_powertools": budget(10, pt_ratio, pt_ratio >= 10),
+            "l1_hit_vs_http_get": budget(200, http_ratio, http_ratio >= 200),
+            "l1_miss_vs_http_get": budget(1.0, miss_ratio, miss_ratio <= 1.0),
+            "cold_start_ms": budget(COLD_BUDGET_MS, cold_r["ps_cold_ms"], cold_r["ps_cold_ms"] <= COLD_BUDGET_MS),
             "artifact_bytes": budget(4_000_000, jar_bytes, jar_bytes <= 4_000_000),
+        },
+        "per_java": {
+            r["version"]: {
+                "java": r["java"],
+                "l1_hit_ns": round(r["hit"], 2),
+                "l1_miss_us": round(r["miss"] / 1000, 2),
+                "http_get_us": round(r["http"] / 1000, 2),
+                "powertools_style_hit_ns": round(r["pt"], 2),
+                "cold_start_ms": round(r["ps_cold_ms"], 2),
+                "cold_start_baseline_ms": round(r["sdk_cold_ms"], 2),
+            }
+            for r in runs
         },
     }
     with open(args.summary, "w") as f:

@@ -1,517 +1,569 @@
-//! The exported client: core's `Client`, with a sync and an async form of every read.
+//! The JNI entry points of `dev.paramsecrets.NativeBridge`: core's `Client` behind a handle,
+//! with a sync and an async form of every read.
 //!
-//! Sync reads answer a cache hit in this one FFI call (`Client::cached_*`, no runtime), and on a
-//! miss block on core's shared runtime (`paramsecrets::runtime::block_on`). Async reads run on
-//! the same runtime ([`crate::runtime::spawn`]) and reach Java as `CompletableFuture`s.
+//! A handle is a `Box<Client>` the facade owns: `free` drops it, from a `Cleaner` once the
+//! facade's `Client` is unreachable, so no call can be running on it. Every read takes an
+//! optional `CompletableFuture`: `null` reads on the calling thread (a cache hit in this one
+//! call, a miss on core's shared runtime via `block_on`), a future gets the read spawned on
+//! that runtime and completed from there. The `Peek` kinds answer from the cache alone (the
+//! record or `null`, never a request): the async facade completes a hit without a runtime hop.
 
 use std::sync::Arc;
 
+use jni::JNIEnv;
+use jni::objects::{JClass, JObject, JObjectArray, JString};
+use jni::sys::{jboolean, jint, jlong, jlongArray, jobject, jobjectArray};
 use paramsecrets::transform::{self, Transform};
 use paramsecrets::{
-    Client, ErrorCode, Parameter, ParameterRequest, Secret, SecretRequest, Value, runtime::block_on,
+    Client, Parameter, ParameterRequest, Secret, SecretRequest, ServerKind, runtime::block_on,
 };
 
-use crate::error::{ErrorInfo, NativeError};
-use crate::runtime::{guard, guard_infallible, spawn};
+use crate::error::{Fail, exception};
+use crate::jvm::{bytes, jvm, opt_string, opt_text, text, texts};
+use crate::runtime::{entry, spawn};
 use crate::types::{
-    ClientOptions, JsonValue, NativeParameter, NativeSecret, NativeStats, ParameterOptions,
-    ParameterOutcome, SecretOptions, SecretOutcome,
+    ParameterKind, ParameterOptions, SecretKind, SecretOptions, duration, encode_json, parameter,
+    parameter_text, read_options, secret, secret_text, value_bytes,
 };
 
-/// Java: `dev.paramsecrets.ffi.NativeClient`, wrapped by `dev.paramsecrets.Client`.
-#[derive(uniffi::Object)]
-pub struct NativeClient {
-    inner: Client,
+/// What a read hands back to Java, computed off the JVM (so async reads can build it on the
+/// runtime) and converted by [`to_java`].
+pub(crate) enum Out {
+    /// The parameter's text (checked: a binary secret read through SSM is an `invalid_argument`).
+    ParameterText(Arc<Parameter>),
+    /// A parameter's bytes (a binary secret's, or the text's UTF-8 bytes).
+    ParameterBytes(Arc<Parameter>),
+    Parameter(Arc<Parameter>),
+    /// A string secret (checked: a binary one is an `invalid_argument` before this).
+    SecretText(Arc<Secret>),
+    SecretBytes(Arc<Secret>),
+    Secret(Arc<Secret>),
+    /// A JSON value in `Json.decode`'s encoding.
+    Json(Vec<u8>),
+    Parameters(Vec<paramsecrets::Result<Arc<Parameter>>>),
+    Secrets(Vec<paramsecrets::Result<Arc<Secret>>>),
+    /// A peek that found nothing fresh.
+    Nothing,
 }
 
-fn secret_text(s: &Secret, secret_id: &str) -> Result<String, NativeError> {
-    match &s.value {
-        Value::String(v) => Ok(v.expose().clone()),
-        Value::Binary(_) => Err(NativeError::new(
-            ErrorCode::InvalidArgument,
-            format!("secret {secret_id:?} is binary: read it with getSecretBinary"),
-        )),
-    }
-}
-
-fn parameter_text(p: &Parameter) -> Result<String, NativeError> {
-    match &p.value {
-        Value::String(v) => Ok(v.expose().clone()),
-        Value::Binary(_) => Err(NativeError::new(
-            ErrorCode::InvalidArgument,
-            format!(
-                "parameter {:?} is a binary secret: read it with getParameterBinary",
-                p.name
-            ),
-        )),
-    }
-}
-
-/// The binary value, or the text's UTF-8 bytes.
-fn value_bytes(v: &Value) -> Vec<u8> {
-    match v {
-        Value::String(v) => v.expose().as_bytes().to_vec(),
-        Value::Binary(b) => b.expose().clone(),
-    }
-}
-
-/// `getSecretJson`: core's `json` transform (a binary secret is read as UTF-8 JSON).
-fn secret_json(s: &Secret, secret_id: &str) -> Result<JsonValue, NativeError> {
-    json_output(transform::apply_to_secret(
-        s,
-        secret_id,
-        Some(Transform::Json),
-    )?)
-}
-
-fn parameter_json(p: &Parameter) -> Result<JsonValue, NativeError> {
-    json_output(transform::apply_to_parameter(
-        p,
-        &p.name,
-        Some(Transform::Json),
-    )?)
-}
-
-fn json_output(out: transform::Output<'_>) -> Result<JsonValue, NativeError> {
-    match out {
-        transform::Output::Json(v) => Ok(v.into()),
-        _ => Err(NativeError::new(
-            ErrorCode::Internal,
+fn json(out: paramsecrets::Result<transform::Output<'_>>) -> paramsecrets::Result<Out> {
+    match out? {
+        transform::Output::Json(v) => {
+            let mut buf = Vec::with_capacity(64);
+            encode_json(&v, &mut buf);
+            Ok(Out::Json(buf))
+        }
+        _ => Err(paramsecrets::Error::new(
+            paramsecrets::ErrorCode::Internal,
             "the json transform returned something other than JSON",
         )),
     }
 }
 
-/// Reads a parameter on the calling thread: a hit from the cache, a miss on core's runtime.
+fn parameter_out(kind: ParameterKind, p: Arc<Parameter>) -> paramsecrets::Result<Out> {
+    match kind {
+        ParameterKind::Value => {
+            parameter_text(&p)?;
+            Ok(Out::ParameterText(p))
+        }
+        ParameterKind::Binary => Ok(Out::ParameterBytes(p)),
+        ParameterKind::Record | ParameterKind::Peek => Ok(Out::Parameter(p)),
+        // core's `json` transform, the same one every binding uses
+        ParameterKind::Json => json(transform::apply_to_parameter(
+            &p,
+            &p.name,
+            Some(Transform::Json),
+        )),
+    }
+}
+
+fn secret_out(kind: SecretKind, s: Arc<Secret>, secret_id: &str) -> paramsecrets::Result<Out> {
+    match kind {
+        SecretKind::String => {
+            secret_text(&s, secret_id)?;
+            Ok(Out::SecretText(s))
+        }
+        SecretKind::Binary => Ok(Out::SecretBytes(s)),
+        SecretKind::Record | SecretKind::Peek => Ok(Out::Secret(s)),
+        SecretKind::Json => json(transform::apply_to_secret(
+            &s,
+            secret_id,
+            Some(Transform::Json),
+        )),
+    }
+}
+
+pub(crate) fn to_java<'l>(env: &mut JNIEnv<'l>, out: Out) -> Result<JObject<'l>, Fail> {
+    match out {
+        Out::ParameterText(p) => opt_string(env, p.text()),
+        Out::ParameterBytes(p) => bytes(env, value_bytes(&p.value)),
+        Out::Parameter(p) => parameter(env, &p),
+        Out::SecretText(s) => opt_string(env, s.value.text()),
+        Out::SecretBytes(s) => bytes(env, value_bytes(&s.value)),
+        Out::Secret(s) => secret(env, &s),
+        Out::Json(b) => bytes(env, &b),
+        Out::Parameters(results) => batch(env, results, |env, p| parameter(env, &p)),
+        Out::Secrets(results) => batch(env, results, |env, s| secret(env, &s)),
+        Out::Nothing => Ok(JObject::null()),
+    }
+}
+
+/// An `Object[]` with, per key, the record or the key's exception.
+fn batch<'l, T>(
+    env: &mut JNIEnv<'l>,
+    results: Vec<paramsecrets::Result<T>>,
+    record: impl Fn(&mut JNIEnv<'l>, T) -> Result<JObject<'l>, Fail>,
+) -> Result<JObject<'l>, Fail> {
+    let array = jvm()?.objects(env, results.len())?;
+    for (i, r) in results.into_iter().enumerate() {
+        let item = match r {
+            Ok(v) => record(env, v)?,
+            Err(e) => exception(env, &e)?,
+        };
+        env.set_object_array_element(&array, i as i32, &item)?;
+        env.delete_local_ref(item)?;
+    }
+    Ok(array.into())
+}
+
+/// The client behind a handle.
+///
+/// # Safety
+/// `handle` comes from [`into_handle`] and is not freed yet (the facade frees it only once
+/// unreachable).
+unsafe fn client<'a>(handle: jlong) -> Result<&'a Client, Fail> {
+    if handle == 0 {
+        return Err(Fail::internal("a client handle is null"));
+    }
+    // SAFETY: see the function's contract.
+    Ok(unsafe { &*(handle as *const Client) })
+}
+
+fn into_handle(c: Client) -> jlong {
+    Box::into_raw(Box::new(c)) as jlong
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parameter_options(
+    env: &mut JNIEnv<'_>,
+    decrypt: jboolean,
+    has_version: jboolean,
+    version: jlong,
+    label: &JString<'_>,
+    max_age_nanos: jlong,
+    force_fetch: jboolean,
+) -> Result<ParameterOptions, Fail> {
+    Ok(ParameterOptions {
+        decrypt: decrypt != 0,
+        version: (has_version != 0).then_some(version),
+        label: opt_text(env, label)?,
+        read: read_options(max_age_nanos, force_fetch != 0),
+    })
+}
+
+fn secret_options(
+    env: &mut JNIEnv<'_>,
+    version_id: &JString<'_>,
+    version_stage: &JString<'_>,
+    max_age_nanos: jlong,
+    force_fetch: jboolean,
+) -> Result<SecretOptions, Fail> {
+    Ok(SecretOptions {
+        version_id: opt_text(env, version_id)?,
+        version_stage: opt_text(env, version_stage)?,
+        read: read_options(max_age_nanos, force_fetch != 0),
+    })
+}
+
 fn blocking_parameter(
-    client: &Client,
+    c: &Client,
     name: &str,
-    options: &ParameterOptions,
-) -> Result<Arc<Parameter>, NativeError> {
-    let req = options.request(name)?;
-    let read = options.read();
-    if let Some(p) = client.cached_parameter(&req, read) {
+    o: &ParameterOptions,
+) -> paramsecrets::Result<Arc<Parameter>> {
+    let req = o.request(name)?;
+    if let Some(p) = c.cached_parameter(&req, o.read) {
         return Ok(p);
     }
-    Ok(block_on(client.get_parameter(&req, read))??)
+    block_on(c.get_parameter(&req, o.read))?
 }
 
-fn blocking_secret(
-    client: &Client,
-    secret_id: &str,
-    options: &SecretOptions,
-) -> Result<Arc<Secret>, NativeError> {
-    let req = options.request(secret_id);
-    let read = options.read();
-    if let Some(s) = client.cached_secret(&req, read) {
+fn blocking_secret(c: &Client, id: &str, o: &SecretOptions) -> paramsecrets::Result<Arc<Secret>> {
+    let req = o.request(id);
+    if let Some(s) = c.cached_secret(&req, o.read) {
         return Ok(s);
     }
-    Ok(block_on(client.get_secret(&req, read))??)
+    block_on(c.get_secret(&req, o.read))?
 }
 
-async fn async_parameter(
-    client: Client,
-    name: String,
-    options: ParameterOptions,
-) -> Result<Arc<Parameter>, NativeError> {
-    let req = options.request(&name)?;
-    Ok(client.get_parameter(&req, options.read()).await?)
+/// Sync (`future` null: the value) or async (the read spawned, `null` returned).
+fn sync_or_async<'l, W>(
+    env: &mut JNIEnv<'l>,
+    future: &JObject<'_>,
+    now: impl FnOnce() -> paramsecrets::Result<Out>,
+    later: W,
+) -> Result<JObject<'l>, Fail>
+where
+    W: std::future::Future<Output = paramsecrets::Result<Out>> + Send + 'static,
+{
+    if future.is_null() {
+        let out = now()?;
+        to_java(env, out)
+    } else {
+        spawn(env, future, later, to_java)?;
+        Ok(JObject::null())
+    }
 }
 
-async fn async_secret(
-    client: Client,
-    secret_id: String,
-    options: SecretOptions,
-) -> Result<Arc<Secret>, NativeError> {
-    let req = options.request(&secret_id);
-    Ok(client.get_secret(&req, options.read()).await?)
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_fromEnv(
+    mut env: JNIEnv<'_>,
+    _: JClass<'_>,
+) -> jlong {
+    entry(&mut env, 0, |_| Ok(into_handle(Client::from_env()?)))
 }
 
-fn parameter_outcomes(
-    names: &[String],
-    results: Vec<paramsecrets::Result<Arc<Parameter>>>,
-) -> Vec<ParameterOutcome> {
-    names
-        .iter()
-        .zip(results)
-        .map(|(name, r)| match r {
-            Ok(p) => ParameterOutcome {
-                name: name.clone(),
-                parameter: Some(NativeParameter::from(&*p)),
-                error: None,
+/// Explicit settings; a negative port, size or duration is "not set" (the facade validates).
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_withOptions(
+    mut env: JNIEnv<'_>,
+    _: JClass<'_>,
+    endpoint: JString<'_>,
+    port: jint,
+    token: JString<'_>,
+    ttl: jlong,
+    parameter_ttl: jlong,
+    secret_ttl: jlong,
+    cache_size: jlong,
+    timeout: jlong,
+    deadline: jlong,
+    ready_timeout: jlong,
+    stale_if_error: jlong,
+    server: JString<'_>,
+    allow_non_loopback: jboolean,
+) -> jlong {
+    entry(&mut env, 0, |env| {
+        let mut b = Client::builder();
+        if let Some(v) = opt_text(env, &endpoint)? {
+            b = b.endpoint(v);
+        }
+        if let Ok(p) = u16::try_from(port) {
+            b = b.port(p);
+        }
+        if let Some(t) = opt_text(env, &token)? {
+            b = b.token(t);
+        }
+        if let Some(v) = duration(ttl) {
+            b = b.ttl(v);
+        }
+        if let Some(v) = duration(parameter_ttl) {
+            b = b.parameter_ttl(v);
+        }
+        if let Some(v) = duration(secret_ttl) {
+            b = b.secret_ttl(v);
+        }
+        if let Ok(n) = u64::try_from(cache_size) {
+            b = b.cache_size(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        if let Some(v) = duration(timeout) {
+            b = b.timeout(v);
+        }
+        if let Some(v) = duration(deadline) {
+            b = b.deadline(v);
+        }
+        if let Some(v) = duration(ready_timeout) {
+            b = b.ready_timeout(v);
+        }
+        if let Some(v) = duration(stale_if_error) {
+            b = b.stale_if_error(v);
+        }
+        if let Some(s) = opt_text(env, &server)? {
+            b = b.server(ServerKind::parse(&s)?);
+        }
+        Ok(into_handle(
+            b.allow_non_loopback(allow_non_loopback != 0).build()?,
+        ))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_free(
+    mut env: JNIEnv<'_>,
+    _: JClass<'_>,
+    handle: jlong,
+) {
+    entry(&mut env, (), |_| {
+        if handle != 0 {
+            // SAFETY: the facade's Cleaner frees each handle once, when nothing can use it.
+            drop(unsafe { Box::from_raw(handle as *mut Client) });
+        }
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readParameter<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    handle: jlong,
+    kind: jint,
+    name: JString<'l>,
+    decrypt: jboolean,
+    has_version: jboolean,
+    version: jlong,
+    label: JString<'l>,
+    max_age_nanos: jlong,
+    force_fetch: jboolean,
+    future: JObject<'l>,
+) -> jobject {
+    entry(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: a live handle (see `client`).
+        let c = unsafe { client(handle) }?;
+        let kind = ParameterKind::from_java(kind)?;
+        let name = text(env, &name, "parameter name")?;
+        let o = parameter_options(
+            env,
+            decrypt,
+            has_version,
+            version,
+            &label,
+            max_age_nanos,
+            force_fetch,
+        )?;
+        if let ParameterKind::Peek = kind {
+            let req = o.request(&name)?;
+            let out = c
+                .cached_parameter(&req, o.read)
+                .map_or(Out::Nothing, Out::Parameter);
+            return Ok(to_java(env, out)?.into_raw());
+        }
+        let owned = c.clone();
+        let (n, oo) = (name.clone(), o.clone());
+        let r = sync_or_async(
+            env,
+            &future,
+            || parameter_out(kind, blocking_parameter(c, &name, &o)?),
+            async move {
+                let req = oo.request(&n)?;
+                parameter_out(kind, owned.get_parameter(&req, oo.read).await?)
             },
-            Err(e) => ParameterOutcome {
-                name: name.clone(),
-                parameter: None,
-                error: Some(ErrorInfo::from(&e)),
-            },
-        })
-        .collect()
+        )?;
+        Ok(r.into_raw())
+    })
 }
 
-fn secret_outcomes(
-    ids: &[String],
-    results: Vec<paramsecrets::Result<Arc<Secret>>>,
-) -> Vec<SecretOutcome> {
-    ids.iter()
-        .zip(results)
-        .map(|(id, r)| match r {
-            Ok(s) => SecretOutcome {
-                secret_id: id.clone(),
-                secret: Some(NativeSecret::from(&*s)),
-                error: None,
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readParameters<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    handle: jlong,
+    names: JObjectArray<'l>,
+    decrypt: jboolean,
+    has_version: jboolean,
+    version: jlong,
+    label: JString<'l>,
+    max_age_nanos: jlong,
+    force_fetch: jboolean,
+    future: JObject<'l>,
+) -> jobjectArray {
+    entry(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: a live handle (see `client`).
+        let c = unsafe { client(handle) }?;
+        let names = texts(env, &names, "parameter name")?;
+        let o = parameter_options(
+            env,
+            decrypt,
+            has_version,
+            version,
+            &label,
+            max_age_nanos,
+            force_fetch,
+        )?;
+        // A negative version fails the whole call up front, before any request.
+        for n in &names {
+            o.request(n)?;
+        }
+        let owned = c.clone();
+        let (nn, oo) = (names.clone(), o.clone());
+        let r = sync_or_async(
+            env,
+            &future,
+            || {
+                let reqs = names
+                    .iter()
+                    .map(|n| o.request(n))
+                    .collect::<paramsecrets::Result<Vec<_>>>()?;
+                Ok(Out::Parameters(block_on(c.get_parameters(&reqs, o.read))?))
             },
-            Err(e) => SecretOutcome {
-                secret_id: id.clone(),
-                secret: None,
-                error: Some(ErrorInfo::from(&e)),
+            async move {
+                let reqs = nn
+                    .iter()
+                    .map(|n| oo.request(n))
+                    .collect::<paramsecrets::Result<Vec<_>>>()?;
+                Ok(Out::Parameters(owned.get_parameters(&reqs, oo.read).await))
             },
-        })
-        .collect()
+        )?;
+        Ok(r.into_raw())
+    })
 }
 
-/// Batch requests borrow from `names`; a negative version fails the whole call up front.
-fn parameter_requests<'a>(
-    names: &'a [String],
-    options: &'a ParameterOptions,
-) -> Result<Vec<paramsecrets::ParameterRequest<'a>>, NativeError> {
-    names.iter().map(|n| options.request(n)).collect()
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readSecret<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    handle: jlong,
+    kind: jint,
+    secret_id: JString<'l>,
+    version_id: JString<'l>,
+    version_stage: JString<'l>,
+    max_age_nanos: jlong,
+    force_fetch: jboolean,
+    future: JObject<'l>,
+) -> jobject {
+    entry(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: a live handle (see `client`).
+        let c = unsafe { client(handle) }?;
+        let kind = SecretKind::from_java(kind)?;
+        let id = text(env, &secret_id, "secret id")?;
+        let o = secret_options(env, &version_id, &version_stage, max_age_nanos, force_fetch)?;
+        if let SecretKind::Peek = kind {
+            let out = c
+                .cached_secret(&o.request(&id), o.read)
+                .map_or(Out::Nothing, Out::Secret);
+            return Ok(to_java(env, out)?.into_raw());
+        }
+        let owned = c.clone();
+        let (i, oo) = (id.clone(), o.clone());
+        let r = sync_or_async(
+            env,
+            &future,
+            || secret_out(kind, blocking_secret(c, &id, &o)?, &id),
+            async move {
+                let s = owned.get_secret(&oo.request(&i), oo.read).await?;
+                secret_out(kind, s, &i)
+            },
+        )?;
+        Ok(r.into_raw())
+    })
 }
 
-#[uniffi::export]
-impl NativeClient {
-    /// A client configured from the environment alone (DESIGN §3).
-    #[uniffi::constructor]
-    pub fn from_env() -> Result<Arc<Self>, NativeError> {
-        guard(|| {
-            Ok(Arc::new(NativeClient {
-                inner: Client::from_env()?,
-            }))
-        })
-    }
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readSecrets<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    handle: jlong,
+    secret_ids: JObjectArray<'l>,
+    version_id: JString<'l>,
+    version_stage: JString<'l>,
+    max_age_nanos: jlong,
+    force_fetch: jboolean,
+    future: JObject<'l>,
+) -> jobjectArray {
+    entry(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: a live handle (see `client`).
+        let c = unsafe { client(handle) }?;
+        let ids = texts(env, &secret_ids, "secret id")?;
+        let o = secret_options(env, &version_id, &version_stage, max_age_nanos, force_fetch)?;
+        let owned = c.clone();
+        let (ii, oo) = (ids.clone(), o.clone());
+        let r = sync_or_async(
+            env,
+            &future,
+            || {
+                let reqs: Vec<_> = ids.iter().map(|id| o.request(id)).collect();
+                Ok(Out::Secrets(block_on(c.get_secrets(&reqs, o.read))?))
+            },
+            async move {
+                let reqs: Vec<_> = ii.iter().map(|id| oo.request(id)).collect();
+                Ok(Out::Secrets(owned.get_secrets(&reqs, oo.read).await))
+            },
+        )?;
+        Ok(r.into_raw())
+    })
+}
 
-    /// A client from explicit options; unset ones fall back to the environment. The token is
-    /// its own argument so that no generated `toString` of the options can show it.
-    #[uniffi::constructor]
-    pub fn with_options(
-        options: ClientOptions,
-        token: Option<String>,
-    ) -> Result<Arc<Self>, NativeError> {
-        guard(|| {
-            Ok(Arc::new(NativeClient {
-                inner: options.builder(token)?.build()?,
-            }))
-        })
-    }
+/// Starts background reads of these names and returns at once (core's `prefetch`): the first
+/// read of each joins its request or hits the cache.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_prefetch<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    handle: jlong,
+    parameters: JObjectArray<'l>,
+    secrets: JObjectArray<'l>,
+) {
+    entry(&mut env, (), |env| {
+        // SAFETY: a live handle (see `client`).
+        let c = unsafe { client(handle) }?;
+        let names = texts(env, &parameters, "parameter name")?;
+        let ids = texts(env, &secrets, "secret id")?;
+        let params: Vec<_> = names.iter().map(|n| ParameterRequest::new(n)).collect();
+        let secs: Vec<_> = ids.iter().map(|i| SecretRequest::new(i)).collect();
+        Ok(c.prefetch(&params, &secs)?)
+    })
+}
 
-    /// The parameter's value with default options: the hot path, one FFI call on a hit.
-    pub fn parameter_value(&self, name: String) -> Result<String, NativeError> {
-        guard(|| {
-            parameter_text(&*blocking_parameter(
-                &self.inner,
-                &name,
-                &ParameterOptions::default(),
-            )?)
-        })
-    }
+/// Drops every cached entry of this parameter (`secret` false) or secret; returns how many.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_invalidate(
+    mut env: JNIEnv<'_>,
+    _: JClass<'_>,
+    handle: jlong,
+    secret: jboolean,
+    key: JString<'_>,
+) -> jlong {
+    entry(&mut env, 0, |env| {
+        // SAFETY: a live handle (see `client`).
+        let c = unsafe { client(handle) }?;
+        let dropped = if secret != 0 {
+            c.invalidate_secret(&text(env, &key, "secret id")?)
+        } else {
+            c.invalidate_parameter(&text(env, &key, "parameter name")?)
+        };
+        Ok(dropped as jlong)
+    })
+}
 
-    pub fn parameter_value_with(
-        &self,
-        name: String,
-        options: ParameterOptions,
-    ) -> Result<String, NativeError> {
-        guard(|| parameter_text(&*blocking_parameter(&self.inner, &name, &options)?))
-    }
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_clearCache(
+    mut env: JNIEnv<'_>,
+    _: JClass<'_>,
+    handle: jlong,
+) {
+    entry(&mut env, (), |_| {
+        // SAFETY: a live handle (see `client`).
+        unsafe { client(handle) }?.clear_cache();
+        Ok(())
+    })
+}
 
-    /// The bytes of a binary secret read through `/aws/reference/secretsmanager/…`, or the
-    /// text's UTF-8 bytes.
-    pub fn parameter_binary(
-        &self,
-        name: String,
-        options: ParameterOptions,
-    ) -> Result<Vec<u8>, NativeError> {
-        guard(|| {
-            Ok(value_bytes(
-                &blocking_parameter(&self.inner, &name, &options)?.value,
-            ))
-        })
-    }
-
-    /// Starts background reads of these names and returns at once (core's `prefetch`).
-    pub fn prefetch(
-        &self,
-        parameters: Vec<String>,
-        secrets: Vec<String>,
-    ) -> Result<(), NativeError> {
-        guard(|| {
-            let params: Vec<ParameterRequest<'_>> = parameters
-                .iter()
-                .map(|n| ParameterRequest::new(n))
-                .collect();
-            let secs: Vec<SecretRequest<'_>> =
-                secrets.iter().map(|n| SecretRequest::new(n)).collect();
-            Ok(self.inner.prefetch(&params, &secs)?)
-        })
-    }
-
-    pub fn parameter(
-        &self,
-        name: String,
-        options: ParameterOptions,
-    ) -> Result<NativeParameter, NativeError> {
-        guard(|| {
-            Ok(NativeParameter::from(&*blocking_parameter(
-                &self.inner,
-                &name,
-                &options,
-            )?))
-        })
-    }
-
-    pub fn parameter_json(
-        &self,
-        name: String,
-        options: ParameterOptions,
-    ) -> Result<JsonValue, NativeError> {
-        guard(|| parameter_json(&*blocking_parameter(&self.inner, &name, &options)?))
-    }
-
-    /// The secret's string value with default options: one FFI call on a hit.
-    pub fn secret_string(&self, secret_id: String) -> Result<String, NativeError> {
-        guard(|| {
-            let s = blocking_secret(&self.inner, &secret_id, &SecretOptions::default())?;
-            secret_text(&s, &secret_id)
-        })
-    }
-
-    pub fn secret_string_with(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<String, NativeError> {
-        guard(|| {
-            secret_text(
-                &*blocking_secret(&self.inner, &secret_id, &options)?,
-                &secret_id,
-            )
-        })
-    }
-
-    /// The binary value, or a string secret's UTF-8 bytes.
-    pub fn secret_binary(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<Vec<u8>, NativeError> {
-        guard(|| {
-            Ok(value_bytes(
-                &blocking_secret(&self.inner, &secret_id, &options)?.value,
-            ))
-        })
-    }
-
-    pub fn secret(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<NativeSecret, NativeError> {
-        guard(|| {
-            Ok(NativeSecret::from(&*blocking_secret(
-                &self.inner,
-                &secret_id,
-                &options,
-            )?))
-        })
-    }
-
-    pub fn secret_json(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<JsonValue, NativeError> {
-        guard(|| {
-            secret_json(
-                &*blocking_secret(&self.inner, &secret_id, &options)?,
-                &secret_id,
-            )
-        })
-    }
-
-    /// Many parameters, one outcome per name, in order (core fans out, 8 at a time).
-    pub fn parameters(
-        &self,
-        names: Vec<String>,
-        options: ParameterOptions,
-    ) -> Result<Vec<ParameterOutcome>, NativeError> {
-        guard(|| {
-            let reqs = parameter_requests(&names, &options)?;
-            let results = block_on(self.inner.get_parameters(&reqs, options.read()))?;
-            Ok(parameter_outcomes(&names, results))
-        })
-    }
-
-    pub fn secrets(
-        &self,
-        secret_ids: Vec<String>,
-        options: SecretOptions,
-    ) -> Result<Vec<SecretOutcome>, NativeError> {
-        guard(|| {
-            let reqs: Vec<_> = secret_ids.iter().map(|id| options.request(id)).collect();
-            let results = block_on(self.inner.get_secrets(&reqs, options.read()))?;
-            Ok(secret_outcomes(&secret_ids, results))
-        })
-    }
-
-    /// The cached parameter when a fresh one is there, else `None`; never a request. Lets the
-    /// async facade complete a hit without a runtime hop.
-    pub fn peek_parameter(
-        &self,
-        name: String,
-        options: ParameterOptions,
-    ) -> Result<Option<NativeParameter>, NativeError> {
-        guard(|| {
-            let req = options.request(&name)?;
-            Ok(self
-                .inner
-                .cached_parameter(&req, options.read())
-                .map(|p| NativeParameter::from(&*p)))
-        })
-    }
-
-    pub fn peek_secret(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<Option<NativeSecret>, NativeError> {
-        guard(|| {
-            let req = options.request(&secret_id);
-            Ok(self
-                .inner
-                .cached_secret(&req, options.read())
-                .map(|s| NativeSecret::from(&*s)))
-        })
-    }
-
-    pub async fn parameter_async(
-        &self,
-        name: String,
-        options: ParameterOptions,
-    ) -> Result<NativeParameter, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            let p = async_parameter(client, name, options).await?;
-            Ok(NativeParameter::from(&*p))
-        })
-        .await
-    }
-
-    pub async fn parameter_json_async(
-        &self,
-        name: String,
-        options: ParameterOptions,
-    ) -> Result<JsonValue, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move { parameter_json(&*async_parameter(client, name, options).await?) }).await
-    }
-
-    pub async fn secret_async(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<NativeSecret, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            let s = async_secret(client, secret_id, options).await?;
-            Ok(NativeSecret::from(&*s))
-        })
-        .await
-    }
-
-    pub async fn secret_string_async(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<String, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            let s = async_secret(client, secret_id.clone(), options).await?;
-            secret_text(&s, &secret_id)
-        })
-        .await
-    }
-
-    pub async fn secret_binary_async(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<Vec<u8>, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            Ok(value_bytes(
-                &async_secret(client, secret_id, options).await?.value,
-            ))
-        })
-        .await
-    }
-
-    pub async fn secret_json_async(
-        &self,
-        secret_id: String,
-        options: SecretOptions,
-    ) -> Result<JsonValue, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            let s = async_secret(client, secret_id.clone(), options).await?;
-            secret_json(&s, &secret_id)
-        })
-        .await
-    }
-
-    pub async fn parameters_async(
-        &self,
-        names: Vec<String>,
-        options: ParameterOptions,
-    ) -> Result<Vec<ParameterOutcome>, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            let reqs = parameter_requests(&names, &options)?;
-            let results = client.get_parameters(&reqs, options.read()).await;
-            Ok(parameter_outcomes(&names, results))
-        })
-        .await
-    }
-
-    pub async fn secrets_async(
-        &self,
-        secret_ids: Vec<String>,
-        options: SecretOptions,
-    ) -> Result<Vec<SecretOutcome>, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            let reqs: Vec<_> = secret_ids.iter().map(|id| options.request(id)).collect();
-            let results = client.get_secrets(&reqs, options.read()).await;
-            Ok(secret_outcomes(&secret_ids, results))
-        })
-        .await
-    }
-
-    /// Drops every cached entry of this parameter; returns how many were dropped.
-    pub fn invalidate_parameter(&self, name: String) -> u64 {
-        guard_infallible(|| self.inner.invalidate_parameter(&name) as u64, 0)
-    }
-
-    pub fn invalidate_secret(&self, secret_id: String) -> u64 {
-        guard_infallible(|| self.inner.invalidate_secret(&secret_id) as u64, 0)
-    }
-
-    pub fn clear_cache(&self) {
-        guard_infallible(|| self.inner.clear_cache(), ())
-    }
-
-    pub fn stats(&self) -> NativeStats {
-        guard_infallible(
-            || self.inner.stats().into(),
-            NativeStats::from(paramsecrets::Stats::default()),
-        )
-    }
+/// The counters, in `Stats`' field order.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_stats(
+    mut env: JNIEnv<'_>,
+    _: JClass<'_>,
+    handle: jlong,
+) -> jlongArray {
+    entry(&mut env, std::ptr::null_mut(), |env| {
+        // SAFETY: a live handle (see `client`).
+        let s = unsafe { client(handle) }?.stats();
+        let v = [
+            s.hits,
+            s.misses,
+            s.stale_served,
+            s.coalesced,
+            s.requests,
+            s.retries,
+            s.errors,
+            s.evictions,
+        ]
+        .map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        let a = env.new_long_array(v.len() as i32)?;
+        env.set_long_array_region(&a, 0, &v)?;
+        Ok(a.into_raw())
+    })
 }

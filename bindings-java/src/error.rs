@@ -1,68 +1,100 @@
-//! The one exported error. Core's [`paramsecrets::Error`] crosses as a record of its fields;
-//! the Java facade maps `code` 1:1 onto `ParamSecretsException` subclasses.
+//! Failures of an entry point, and how each reaches Java.
+//!
+//! Core's [`paramsecrets::Error`] becomes the facade's `ParamSecretsException` subclass for its
+//! code (built by `NativeBridge.error`, the one place that maps codes to classes). A JNI failure
+//! usually leaves a Java exception pending (e.g. `OutOfMemoryError`), which is left to
+//! propagate; otherwise it is reported as `internal`.
 
-use std::fmt;
+use jni::JNIEnv;
+use jni::objects::{JObject, JThrowable};
+use jni::sys::jvalue;
+use paramsecrets::ErrorCode;
 
-/// The fields of a core error. Messages name the parameter or secret, never a value.
-#[derive(Clone, Debug, uniffi::Record)]
-pub struct ErrorInfo {
-    /// The stable code (DESIGN §5), e.g. `not_found`.
-    pub code: String,
-    pub detail: String,
-    /// The HTTP status of the last response, when there was one.
-    pub status: Option<u16>,
-    /// The AWS error type (`__type`), when given.
-    pub aws_type: Option<String>,
-    /// HTTP attempts made before giving up (0 when none was made).
-    pub attempts: u32,
-    /// The underlying cause's text (e.g. the socket error), when there is one.
-    pub cause: Option<String>,
+use crate::jvm::{jvm, obj, opt_string, string};
+
+#[derive(Debug)]
+pub(crate) enum Fail {
+    /// An error core (or this crate, on bad input) reports with a code.
+    Core(paramsecrets::Error),
+    /// A JNI call failed; a Java exception may be pending.
+    Jni(jni::errors::Error),
 }
 
-impl From<&paramsecrets::Error> for ErrorInfo {
-    fn from(e: &paramsecrets::Error) -> Self {
-        ErrorInfo {
-            code: e.code().as_str().to_string(),
-            detail: e.message().to_string(),
-            status: e.status(),
-            aws_type: e.aws_type().map(str::to_string),
-            attempts: e.attempts(),
-            cause: std::error::Error::source(e).map(|s| s.to_string()),
-        }
+impl Fail {
+    pub(crate) fn invalid(message: impl Into<String>) -> Fail {
+        Fail::Core(paramsecrets::Error::new(
+            ErrorCode::InvalidArgument,
+            message,
+        ))
+    }
+
+    pub(crate) fn internal(message: impl Into<String>) -> Fail {
+        Fail::Core(paramsecrets::Error::new(ErrorCode::Internal, message))
+    }
+
+    pub(crate) fn panicked() -> Fail {
+        Fail::internal("paramsecrets panicked (a bug; please report it)")
     }
 }
 
-/// What every fallible export throws (Java: `NativeException.Failed`).
-#[derive(Debug, uniffi::Error)]
-pub enum NativeError {
-    Failed { info: ErrorInfo },
-}
-
-impl NativeError {
-    pub(crate) fn new(code: paramsecrets::ErrorCode, detail: impl Into<String>) -> Self {
-        NativeError::from(paramsecrets::Error::new(code, detail))
-    }
-
-    pub fn info(&self) -> &ErrorInfo {
-        match self {
-            NativeError::Failed { info } => info,
-        }
-    }
-}
-
-impl From<paramsecrets::Error> for NativeError {
+impl From<paramsecrets::Error> for Fail {
     fn from(e: paramsecrets::Error) -> Self {
-        NativeError::Failed {
-            info: ErrorInfo::from(&e),
+        Fail::Core(e)
+    }
+}
+
+impl From<jni::errors::Error> for Fail {
+    fn from(e: jni::errors::Error) -> Self {
+        Fail::Jni(e)
+    }
+}
+
+/// The facade exception for a core error (not thrown: batch results carry them as values).
+pub(crate) fn exception<'l>(
+    env: &mut JNIEnv<'l>,
+    e: &paramsecrets::Error,
+) -> Result<JObject<'l>, Fail> {
+    let jvm = jvm()?;
+    let code = string(env, e.code().as_str())?;
+    let detail = string(env, e.message())?;
+    let aws_type = opt_string(env, e.aws_type())?;
+    let cause = std::error::Error::source(e).map(|s| s.to_string());
+    let cause = opt_string(env, cause.as_deref())?;
+    let args = [
+        obj(&code),
+        obj(&detail),
+        jvalue {
+            i: e.status().map_or(-1, i32::from),
+        },
+        obj(&aws_type),
+        jvalue {
+            i: i32::try_from(e.attempts()).unwrap_or(i32::MAX),
+        },
+        obj(&cause),
+    ];
+    // SAFETY: the arguments match NativeBridge.error(String, String, int, String, int, String).
+    unsafe { jvm.call(env, jvm.error, &args) }
+}
+
+/// Turns a failure into a thrown (pending) Java exception.
+pub(crate) fn throw(env: &mut JNIEnv<'_>, fail: Fail) {
+    let e = match fail {
+        Fail::Core(e) => e,
+        Fail::Jni(e) => {
+            if env.exception_check().unwrap_or(true) {
+                return; // the JVM's own exception (e.g. OutOfMemoryError) propagates
+            }
+            paramsecrets::Error::new(ErrorCode::Internal, format!("JNI call failed: {e}"))
+        }
+    };
+    match exception(env, &e) {
+        Ok(ex) => {
+            let _ = env.throw(JThrowable::from(ex));
+        }
+        Err(_) => {
+            if !env.exception_check().unwrap_or(true) {
+                let _ = env.throw_new("java/lang/IllegalStateException", e.to_string());
+            }
         }
     }
 }
-
-impl fmt::Display for NativeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let info = self.info();
-        write!(f, "{}: {}", info.code, info.detail)
-    }
-}
-
-impl std::error::Error for NativeError {}

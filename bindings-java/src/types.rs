@@ -1,118 +1,44 @@
-//! The records that cross the boundary, and their conversions from core's types.
+//! What crosses the boundary: read options arrive as primitive arguments (no Java object is
+//! inspected field by field), records leave as facade objects built by `NativeBridge`'s
+//! factories, JSON leaves as one compact byte encoding that `Json.decode` reads.
 //!
-//! Values are plain strings and bytes here (Java has no zeroizing string); the Java facade's
+//! Values are plain strings and bytes in Java (it has no zeroizing string); the facade's
 //! records redact them in `toString`.
 
 use std::time::Duration;
 
-use paramsecrets::{ErrorCode, Parameter, ReadOptions, Secret, ServerKind, Stats, Value};
+use jni::JNIEnv;
+use jni::objects::JObject;
+use jni::sys::jvalue;
+use paramsecrets::{ErrorCode, Parameter, ReadOptions, Secret, Value};
 
-use crate::error::{ErrorInfo, NativeError};
+use crate::error::Fail;
+use crate::jvm::{bytes, jvm, obj, opt_string, string};
 
-/// Client settings; every `None` falls back to the environment, then to core's default.
-/// The token is not here: it is a separate argument, so no generated `toString` can show it.
-#[derive(Clone, Debug, Default, uniffi::Record)]
-pub struct ClientOptions {
-    pub endpoint: Option<String>,
-    pub port: Option<u16>,
-    pub ttl: Option<Duration>,
-    pub parameter_ttl: Option<Duration>,
-    pub secret_ttl: Option<Duration>,
-    pub cache_size: Option<u64>,
-    pub timeout: Option<Duration>,
-    pub deadline: Option<Duration>,
-    pub ready_timeout: Option<Duration>,
-    pub stale_if_error: Option<Duration>,
-    /// `auto`, `extension` or `agent`.
-    pub server: Option<String>,
-    pub allow_non_loopback: bool,
+/// A duration argument in nanoseconds; negative means "not set" (the facade refuses negative
+/// durations before calling).
+pub(crate) fn duration(nanos: i64) -> Option<Duration> {
+    u64::try_from(nanos).ok().map(Duration::from_nanos)
 }
 
-impl ClientOptions {
-    pub(crate) fn builder(
-        &self,
-        token: Option<String>,
-    ) -> Result<paramsecrets::ClientBuilder, NativeError> {
-        let mut b = paramsecrets::Client::builder();
-        if let Some(v) = &self.endpoint {
-            b = b.endpoint(v.clone());
-        }
-        if let Some(v) = self.port {
-            b = b.port(v);
-        }
-        if let Some(v) = token {
-            b = b.token(v);
-        }
-        if let Some(v) = self.ttl {
-            b = b.ttl(v);
-        }
-        if let Some(v) = self.parameter_ttl {
-            b = b.parameter_ttl(v);
-        }
-        if let Some(v) = self.secret_ttl {
-            b = b.secret_ttl(v);
-        }
-        if let Some(v) = self.cache_size {
-            b = b.cache_size(usize::try_from(v).unwrap_or(usize::MAX));
-        }
-        if let Some(v) = self.timeout {
-            b = b.timeout(v);
-        }
-        if let Some(v) = self.deadline {
-            b = b.deadline(v);
-        }
-        if let Some(v) = self.ready_timeout {
-            b = b.ready_timeout(v);
-        }
-        if let Some(v) = self.stale_if_error {
-            b = b.stale_if_error(v);
-        }
-        if let Some(v) = &self.server {
-            b = b.server(ServerKind::parse(v)?);
-        }
-        Ok(b.allow_non_loopback(self.allow_non_loopback))
-    }
-}
-
-/// Per-read options of a parameter.
-#[derive(Clone, Debug, uniffi::Record)]
-pub struct ParameterOptions {
-    pub decrypt: bool,
-    /// A Java `long`: negative values are refused as `invalid_argument`.
-    pub version: Option<i64>,
-    pub label: Option<String>,
-    pub max_age: Option<Duration>,
-    pub force_fetch: bool,
-}
-
-impl Default for ParameterOptions {
-    fn default() -> Self {
-        ParameterOptions {
-            decrypt: true,
-            version: None,
-            label: None,
-            max_age: None,
-            force_fetch: false,
-        }
-    }
+/// Per-read options of a parameter (owned, so an async read can move them to the runtime).
+#[derive(Clone, Debug)]
+pub(crate) struct ParameterOptions {
+    pub(crate) decrypt: bool,
+    pub(crate) version: Option<i64>,
+    pub(crate) label: Option<String>,
+    pub(crate) read: ReadOptions,
 }
 
 impl ParameterOptions {
-    pub(crate) fn read(&self) -> ReadOptions {
-        ReadOptions {
-            max_age: self.max_age,
-            force_fetch: self.force_fetch,
-        }
-    }
-
     pub(crate) fn request<'a>(
         &'a self,
         name: &'a str,
-    ) -> Result<paramsecrets::ParameterRequest<'a>, NativeError> {
+    ) -> paramsecrets::Result<paramsecrets::ParameterRequest<'a>> {
         let mut r = paramsecrets::ParameterRequest::new(name).decrypt(self.decrypt);
         if let Some(v) = self.version {
             let v = u64::try_from(v).map_err(|_| {
-                NativeError::new(
+                paramsecrets::Error::new(
                     ErrorCode::InvalidArgument,
                     format!("the version of parameter {name:?} must not be negative"),
                 )
@@ -127,22 +53,14 @@ impl ParameterOptions {
 }
 
 /// Per-read options of a secret.
-#[derive(Clone, Debug, Default, uniffi::Record)]
-pub struct SecretOptions {
-    pub version_id: Option<String>,
-    pub version_stage: Option<String>,
-    pub max_age: Option<Duration>,
-    pub force_fetch: bool,
+#[derive(Clone, Debug)]
+pub(crate) struct SecretOptions {
+    pub(crate) version_id: Option<String>,
+    pub(crate) version_stage: Option<String>,
+    pub(crate) read: ReadOptions,
 }
 
 impl SecretOptions {
-    pub(crate) fn read(&self) -> ReadOptions {
-        ReadOptions {
-            max_age: self.max_age,
-            force_fetch: self.force_fetch,
-        }
-    }
-
     pub(crate) fn request<'a>(&'a self, secret_id: &'a str) -> paramsecrets::SecretRequest<'a> {
         let mut r = paramsecrets::SecretRequest::new(secret_id);
         if let Some(v) = &self.version_id {
@@ -155,182 +73,223 @@ impl SecretOptions {
     }
 }
 
-/// A parameter with its metadata (Java facade: `dev.paramsecrets.Parameter`).
-#[derive(Clone, uniffi::Record)]
-pub struct NativeParameter {
-    pub name: String,
-    /// The text; `None` when the value is binary (see `binary`).
-    pub value: Option<String>,
-    /// Set only for a binary secret read through `/aws/reference/secretsmanager/…`.
-    pub binary: Option<Vec<u8>>,
-    pub parameter_type: String,
-    pub version: i64,
-    pub arn: Option<String>,
-    pub last_modified_ms: Option<i64>,
-    pub data_type: Option<String>,
-    pub selector: Option<String>,
-    pub source_result: Option<String>,
+pub(crate) fn read_options(max_age_nanos: i64, force_fetch: bool) -> ReadOptions {
+    ReadOptions {
+        max_age: duration(max_age_nanos),
+        force_fetch,
+    }
 }
 
-impl From<&Parameter> for NativeParameter {
-    fn from(p: &Parameter) -> Self {
-        NativeParameter {
-            name: p.name.clone(),
-            value: p.text().map(str::to_string),
-            binary: p.value.bytes().map(<[u8]>::to_vec),
-            parameter_type: p.parameter_type.as_str().to_string(),
-            version: p.version,
-            arn: p.arn.clone(),
-            last_modified_ms: p.last_modified.map(|t| t.epoch_millis),
-            data_type: p.data_type.clone(),
-            selector: p.selector.clone(),
-            source_result: p.source_result.as_ref().map(|v| v.expose().clone()),
+/// What a parameter read returns to Java (`NativeBridge.PARAM_*`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ParameterKind {
+    Value,
+    Record,
+    Json,
+    /// The cached record or nothing; never a request.
+    Peek,
+    /// The bytes of a binary secret read through SSM, or the text's UTF-8 bytes.
+    Binary,
+}
+
+impl ParameterKind {
+    pub(crate) fn from_java(kind: i32) -> Result<Self, Fail> {
+        match kind {
+            0 => Ok(ParameterKind::Value),
+            1 => Ok(ParameterKind::Record),
+            2 => Ok(ParameterKind::Json),
+            3 => Ok(ParameterKind::Peek),
+            4 => Ok(ParameterKind::Binary),
+            _ => Err(Fail::internal(format!(
+                "unknown parameter read kind {kind}"
+            ))),
         }
     }
 }
 
-/// A secret with its metadata: exactly one of `string` / `binary` is set.
-#[derive(Clone, uniffi::Record)]
-pub struct NativeSecret {
-    pub name: Option<String>,
-    pub arn: Option<String>,
-    pub version_id: Option<String>,
-    pub version_stages: Vec<String>,
-    pub created_ms: Option<i64>,
-    pub string: Option<String>,
-    pub binary: Option<Vec<u8>>,
+/// What a secret read returns to Java (`NativeBridge.SECRET_*`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SecretKind {
+    String,
+    Binary,
+    Record,
+    Json,
+    /// The cached record or nothing; never a request.
+    Peek,
 }
 
-impl From<&Secret> for NativeSecret {
-    fn from(s: &Secret) -> Self {
-        let (string, binary) = match &s.value {
-            Value::String(v) => (Some(v.expose().clone()), None),
-            Value::Binary(b) => (None, Some(b.expose().clone())),
-        };
-        NativeSecret {
-            name: s.name.clone(),
-            arn: s.arn.clone(),
-            version_id: s.version_id.clone(),
-            version_stages: s.version_stages.clone(),
-            created_ms: s.created_date.map(|t| t.epoch_millis),
-            string,
-            binary,
+impl SecretKind {
+    pub(crate) fn from_java(kind: i32) -> Result<Self, Fail> {
+        match kind {
+            0 => Ok(SecretKind::String),
+            1 => Ok(SecretKind::Binary),
+            2 => Ok(SecretKind::Record),
+            3 => Ok(SecretKind::Json),
+            4 => Ok(SecretKind::Peek),
+            _ => Err(Fail::internal(format!("unknown secret read kind {kind}"))),
         }
     }
 }
 
-/// One result of a batch read: `parameter` or `error`.
-#[derive(Clone, uniffi::Record)]
-pub struct ParameterOutcome {
-    pub name: String,
-    pub parameter: Option<NativeParameter>,
-    pub error: Option<ErrorInfo>,
+/// `dev.paramsecrets.Parameter` for a core parameter.
+pub(crate) fn parameter<'l>(env: &mut JNIEnv<'l>, p: &Parameter) -> Result<JObject<'l>, Fail> {
+    let jvm = jvm()?;
+    let name = string(env, &p.name)?;
+    let value = opt_string(env, p.text())?;
+    let binary = match p.value.bytes() {
+        Some(b) => bytes(env, b)?,
+        None => JObject::null(),
+    };
+    let kind = string(env, p.parameter_type.as_str())?;
+    let arn = opt_string(env, p.arn.as_deref())?;
+    let data_type = opt_string(env, p.data_type.as_deref())?;
+    let selector = opt_string(env, p.selector.as_deref())?;
+    let modified = p.last_modified.map(|t| t.epoch_millis);
+    let args = [
+        obj(&name),
+        obj(&value),
+        obj(&kind),
+        jvalue { j: p.version },
+        obj(&arn),
+        jvalue {
+            j: modified.unwrap_or(0),
+        },
+        jvalue {
+            z: u8::from(modified.is_some()),
+        },
+        obj(&data_type),
+        obj(&selector),
+        obj(&binary),
+    ];
+    // SAFETY: the arguments match NativeBridge.parameter's signature (see jvm.rs).
+    unsafe { jvm.call(env, jvm.parameter, &args) }
 }
 
-/// One result of a batch read: `secret` or `error`.
-#[derive(Clone, uniffi::Record)]
-pub struct SecretOutcome {
-    pub secret_id: String,
-    pub secret: Option<NativeSecret>,
-    pub error: Option<ErrorInfo>,
+/// `dev.paramsecrets.Secret` for a core secret.
+pub(crate) fn secret<'l>(env: &mut JNIEnv<'l>, s: &Secret) -> Result<JObject<'l>, Fail> {
+    let jvm = jvm()?;
+    let name = opt_string(env, s.name.as_deref())?;
+    let arn = opt_string(env, s.arn.as_deref())?;
+    let version_id = opt_string(env, s.version_id.as_deref())?;
+    let stages = jvm.strings(env, &s.version_stages)?;
+    let created = s.created_date.map(|t| t.epoch_millis);
+    let (text, binary) = match &s.value {
+        Value::String(v) => (string(env, v.expose())?, JObject::null()),
+        Value::Binary(b) => (JObject::null(), bytes(env, b.expose())?),
+    };
+    let args = [
+        obj(&name),
+        obj(&arn),
+        obj(&version_id),
+        obj(&stages),
+        jvalue {
+            j: created.unwrap_or(0),
+        },
+        jvalue {
+            z: u8::from(created.is_some()),
+        },
+        obj(&text),
+        obj(&binary),
+    ];
+    // SAFETY: the arguments match NativeBridge.secret's signature (see jvm.rs).
+    unsafe { jvm.call(env, jvm.secret, &args) }
 }
 
-/// A JSON value as core's `transform::json` parsed it. Object members keep the document's
-/// order (the workspace builds serde_json with `preserve_order`).
-#[derive(Clone, Debug, PartialEq, uniffi::Enum)]
-pub enum JsonValue {
-    NullValue,
-    BoolValue {
-        value: bool,
-    },
-    /// An integer that fits a Java `long`.
-    IntValue {
-        value: i64,
-    },
-    /// An integer above `Long.MAX_VALUE` (Java: unsigned, converted to `BigInteger`).
-    UintValue {
-        value: u64,
-    },
-    FloatValue {
-        value: f64,
-    },
-    TextValue {
-        value: String,
-    },
-    ArrayValue {
-        items: Vec<JsonValue>,
-    },
-    ObjectValue {
-        members: Vec<JsonMember>,
-    },
+/// The secret's string; a binary secret is an `invalid_argument` (read it as bytes).
+pub(crate) fn secret_text<'s>(s: &'s Secret, secret_id: &str) -> paramsecrets::Result<&'s str> {
+    s.value.text().ok_or_else(|| {
+        paramsecrets::Error::new(
+            ErrorCode::InvalidArgument,
+            format!("secret {secret_id:?} is binary: read it with getSecretBinary"),
+        )
+    })
 }
 
-#[derive(Clone, Debug, PartialEq, uniffi::Record)]
-pub struct JsonMember {
-    pub key: String,
-    pub value: JsonValue,
+/// The parameter's text; a binary secret read through `/aws/reference/secretsmanager/…` is an
+/// `invalid_argument` (read it as bytes).
+pub(crate) fn parameter_text(p: &Parameter) -> paramsecrets::Result<&str> {
+    p.text().ok_or_else(|| {
+        paramsecrets::Error::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "parameter {:?} is a binary secret: read it with getParameterBinary",
+                p.name
+            ),
+        )
+    })
 }
 
-impl From<serde_json::Value> for JsonValue {
-    fn from(v: serde_json::Value) -> Self {
-        use serde_json::Value;
-        match v {
-            Value::Null => JsonValue::NullValue,
-            Value::Bool(b) => JsonValue::BoolValue { value: b },
-            Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    JsonValue::IntValue { value: i }
-                } else if let Some(u) = n.as_u64() {
-                    JsonValue::UintValue { value: u }
-                } else {
-                    JsonValue::FloatValue {
-                        value: n.as_f64().unwrap_or(f64::NAN),
-                    }
-                }
+/// The binary value, or the text's UTF-8 bytes.
+pub(crate) fn value_bytes(v: &Value) -> &[u8] {
+    match v {
+        Value::String(v) => v.expose().as_bytes(),
+        Value::Binary(b) => b.expose(),
+    }
+}
+
+/// Tags of the JSON encoding `Json.decode` reads (big-endian lengths and numbers).
+mod tag {
+    pub(super) const NULL: u8 = 0;
+    pub(super) const FALSE: u8 = 1;
+    pub(super) const TRUE: u8 = 2;
+    pub(super) const INT: u8 = 3;
+    pub(super) const UINT: u8 = 4;
+    pub(super) const FLOAT: u8 = 5;
+    pub(super) const TEXT: u8 = 6;
+    pub(super) const ARRAY: u8 = 7;
+    pub(super) const OBJECT: u8 = 8;
+}
+
+/// Encodes a JSON value as parsed by core (`transform::json`) for `Json.decode`. Object members
+/// keep the document's order (the workspace builds serde_json with `preserve_order`).
+pub(crate) fn encode_json(v: &serde_json::Value, out: &mut Vec<u8>) {
+    use serde_json::Value;
+    match v {
+        Value::Null => out.push(tag::NULL),
+        Value::Bool(false) => out.push(tag::FALSE),
+        Value::Bool(true) => out.push(tag::TRUE),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push(tag::INT);
+                out.extend_from_slice(&i.to_be_bytes());
+            } else if let Some(u) = n.as_u64() {
+                out.push(tag::UINT);
+                out.extend_from_slice(&u.to_be_bytes());
+            } else {
+                out.push(tag::FLOAT);
+                out.extend_from_slice(&n.as_f64().unwrap_or(f64::NAN).to_be_bytes());
             }
-            Value::String(s) => JsonValue::TextValue { value: s },
-            Value::Array(items) => JsonValue::ArrayValue {
-                items: items.into_iter().map(JsonValue::from).collect(),
-            },
-            Value::Object(map) => JsonValue::ObjectValue {
-                members: map
-                    .into_iter()
-                    .map(|(key, value)| JsonMember {
-                        key,
-                        value: JsonValue::from(value),
-                    })
-                    .collect(),
-            },
+        }
+        Value::String(s) => {
+            out.push(tag::TEXT);
+            encode_text(s, out);
+        }
+        Value::Array(items) => {
+            out.push(tag::ARRAY);
+            encode_len(items.len(), out);
+            for item in items {
+                encode_json(item, out);
+            }
+        }
+        Value::Object(map) => {
+            out.push(tag::OBJECT);
+            encode_len(map.len(), out);
+            for (k, v) in map {
+                encode_text(k, out);
+                encode_json(v, out);
+            }
         }
     }
 }
 
-/// The client's counters (core's `Stats`).
-#[derive(Clone, Debug, uniffi::Record)]
-pub struct NativeStats {
-    pub hits: u64,
-    pub misses: u64,
-    pub stale_served: u64,
-    pub coalesced: u64,
-    pub requests: u64,
-    pub retries: u64,
-    pub errors: u64,
-    pub evictions: u64,
+fn encode_len(n: usize, out: &mut Vec<u8>) {
+    // Core refuses answers over 1 MiB, so every length fits.
+    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes());
 }
 
-impl From<Stats> for NativeStats {
-    fn from(s: Stats) -> Self {
-        NativeStats {
-            hits: s.hits,
-            misses: s.misses,
-            stale_served: s.stale_served,
-            coalesced: s.coalesced,
-            requests: s.requests,
-            retries: s.retries,
-            errors: s.errors,
-            evictions: s.evictions,
-        }
-    }
+fn encode_text(s: &str, out: &mut Vec<u8>) {
+    encode_len(s.len(), out);
+    out.extend_from_slice(s.as_bytes());
 }
 
 #[cfg(test)]
@@ -338,31 +297,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_converts_every_kind_and_big_integers() {
+    fn json_encoding_keeps_document_order_and_big_integers() {
         let v = paramsecrets::transform::json(
             r#"{"b":1,"a":[true,null,1.5,"x",18446744073709551615]}"#,
             "t",
         )
-        .map(JsonValue::from)
         .map_err(|e| e.code());
-        let Ok(JsonValue::ObjectValue { members }) = v else {
-            unreachable!("not an object: {v:?}")
+        let Ok(v) = v else {
+            unreachable!("not JSON: {v:?}")
         };
-        // Members keep the document's order (serde_json `preserve_order`).
-        assert_eq!(members[0].key, "b");
-        assert_eq!(members[1].key, "a");
-        assert_eq!(members[0].value, JsonValue::IntValue { value: 1 });
-        assert_eq!(
-            members[1].value,
-            JsonValue::ArrayValue {
-                items: vec![
-                    JsonValue::BoolValue { value: true },
-                    JsonValue::NullValue,
-                    JsonValue::FloatValue { value: 1.5 },
-                    JsonValue::TextValue { value: "x".into() },
-                    JsonValue::UintValue { value: u64::MAX },
-                ]
-            }
-        );
+        let mut out = Vec::new();
+        encode_json(&v, &mut out);
+        let mut want = vec![tag::OBJECT, 0, 0, 0, 2];
+        want.extend_from_slice(&[0, 0, 0, 1, b'b', tag::INT]);
+        want.extend_from_slice(&1i64.to_be_bytes());
+        want.extend_from_slice(&[0, 0, 0, 1, b'a', tag::ARRAY, 0, 0, 0, 5]);
+        want.extend_from_slice(&[tag::TRUE, tag::NULL, tag::FLOAT]);
+        want.extend_from_slice(&1.5f64.to_be_bytes());
+        want.extend_from_slice(&[tag::TEXT, 0, 0, 0, 1, b'x', tag::UINT]);
+        want.extend_from_slice(&u64::MAX.to_be_bytes());
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn negative_durations_are_unset() {
+        assert_eq!(duration(-1), None);
+        assert_eq!(duration(1_500_000_000), Some(Duration::from_millis(1500)));
     }
 }

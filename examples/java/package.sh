@@ -9,7 +9,7 @@ root="$(cd "$here/../.." && pwd)"
 version="$(sed -n '/^\[workspace.package\]/,/^\[/ s/^version *= *"\(.*\)"/\1/p' "$root/Cargo.toml")"
 jar="$root/bindings-java/target/paramsecrets-$version.jar"
 [ -f "$jar" ] || { echo "no $jar: run make -C bindings-java jar" >&2; exit 1; }
-export JAVA_HOME="${JAVA_HOME_22:-$("$root/bindings-java/scripts/java-home.sh")}"
+export JAVA_HOME="$("$root/bindings-java/scripts/java-home.sh")"
 mvn=(mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$here/pom.xml" -Dparamsecrets.version="$version")
 [ -z "${MAVEN_REPO:-}" ] || mvn+=(-Dmaven.repo.local="$MAVEN_REPO")
 

@@ -1,17 +1,13 @@
 package dev.paramsecrets;
 
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
-
-import dev.paramsecrets.ffi.NativeClient;
-import dev.paramsecrets.ffi.NativeException;
-import dev.paramsecrets.ffi.NativeParameter;
-import dev.paramsecrets.ffi.NativeSecret;
-import dev.paramsecrets.ffi.ParameterOutcome;
-import dev.paramsecrets.ffi.SecretOutcome;
 
 /**
  * Reads SSM parameters and Secrets Manager secrets through the AWS Parameters and Secrets Lambda
@@ -37,10 +33,17 @@ public final class Client implements AutoCloseable {
         NativeLoader.ensureLoaded();
     }
 
-    private final NativeClient inner;
+    /** Frees native clients once unreachable (so that no read can be running on one). */
+    private static final class Native {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
 
-    private Client(NativeClient inner) {
-        this.inner = inner;
+    private final long handle;
+    private volatile boolean closed;
+
+    private Client(long handle) {
+        this.handle = handle;
+        Native.CLEANER.register(this, () -> NativeBridge.free(handle));
     }
 
     /**
@@ -50,11 +53,7 @@ public final class Client implements AutoCloseable {
      * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}, TTLs and limits from {@code PARAMSECRETS_*}.
      */
     public static Client fromEnv() throws ParamSecretsException {
-        try {
-            return new Client(NativeClient.fromEnv());
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return new Client(NativeBridge.fromEnv());
     }
 
     /** Explicit settings; anything left unset falls back to the environment, then the default. */
@@ -66,22 +65,12 @@ public final class Client implements AutoCloseable {
 
     /** The parameter's value (decrypted, latest version). */
     public String getParameter(String name) throws ParamSecretsException {
-        requireKey("parameter name", name);
-        try {
-            return inner.parameterValue(name);
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (String) parameter(NativeBridge.PARAM_VALUE, name, null);
     }
 
     /** The parameter's value, with options (version, label, decrypt, maxAge, forceFetch). */
     public String getParameter(String name, ParameterOptions options) throws ParamSecretsException {
-        requireKey("parameter name", name);
-        try {
-            return inner.parameterValueWith(name, opts(options));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (String) parameter(NativeBridge.PARAM_VALUE, name, options);
     }
 
     public byte[] getParameterBinary(String name) throws ParamSecretsException {
@@ -94,12 +83,7 @@ public final class Client implements AutoCloseable {
      * or a text value's UTF-8 bytes.
      */
     public byte[] getParameterBinary(String name, ParameterOptions options) throws ParamSecretsException {
-        requireKey("parameter name", name);
-        try {
-            return inner.parameterBinary(name, opts(options));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (byte[]) parameter(NativeBridge.PARAM_BINARY, name, options);
     }
 
     public Parameter getParameterRecord(String name) throws ParamSecretsException {
@@ -108,12 +92,7 @@ public final class Client implements AutoCloseable {
 
     /** The parameter with its metadata. */
     public Parameter getParameterRecord(String name, ParameterOptions options) throws ParamSecretsException {
-        requireKey("parameter name", name);
-        try {
-            return Parameter.from(inner.parameter(name, opts(options)));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (Parameter) parameter(NativeBridge.PARAM_RECORD, name, options);
     }
 
     public Object getParameterJson(String name) throws ParamSecretsException {
@@ -126,12 +105,7 @@ public final class Client implements AutoCloseable {
      * {@code null}. Invalid JSON is a {@link ProtocolException} (the value is never quoted).
      */
     public Object getParameterJson(String name, ParameterOptions options) throws ParamSecretsException {
-        requireKey("parameter name", name);
-        try {
-            return Json.toJava(inner.parameterJson(name, opts(options)));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return Json.decode((byte[]) parameter(NativeBridge.PARAM_JSON, name, options));
     }
 
     /** Many parameters (at most 8 requests in flight), one result per name, in order. */
@@ -141,33 +115,18 @@ public final class Client implements AutoCloseable {
 
     public List<BatchResult<Parameter>> getParameters(List<String> names, ParameterOptions options)
             throws ParamSecretsException {
-        requireKeys("parameter name", names);
-        try {
-            return parameterResults(inner.parameters(names, opts(options)));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return results(names, parameters(names, options, null), Parameter.class);
     }
 
     // ---- secrets ------------------------------------------------------------------------
 
     /** The secret's string value ({@code SecretString}); a binary secret is an {@link InvalidArgumentException}. */
     public String getSecret(String secretId) throws ParamSecretsException {
-        requireKey("secret id", secretId);
-        try {
-            return inner.secretString(secretId);
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (String) secret(NativeBridge.SECRET_STRING, secretId, null);
     }
 
     public String getSecret(String secretId, SecretOptions options) throws ParamSecretsException {
-        requireKey("secret id", secretId);
-        try {
-            return inner.secretStringWith(secretId, opts(options));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (String) secret(NativeBridge.SECRET_STRING, secretId, options);
     }
 
     public byte[] getSecretBinary(String secretId) throws ParamSecretsException {
@@ -176,12 +135,7 @@ public final class Client implements AutoCloseable {
 
     /** The secret's binary value ({@code SecretBinary}), or a string secret's UTF-8 bytes. */
     public byte[] getSecretBinary(String secretId, SecretOptions options) throws ParamSecretsException {
-        requireKey("secret id", secretId);
-        try {
-            return inner.secretBinary(secretId, opts(options));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (byte[]) secret(NativeBridge.SECRET_BINARY, secretId, options);
     }
 
     public Secret getSecretRecord(String secretId) throws ParamSecretsException {
@@ -190,12 +144,7 @@ public final class Client implements AutoCloseable {
 
     /** The secret with its metadata. */
     public Secret getSecretRecord(String secretId, SecretOptions options) throws ParamSecretsException {
-        requireKey("secret id", secretId);
-        try {
-            return Secret.from(inner.secret(secretId, opts(options)));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return (Secret) secret(NativeBridge.SECRET_RECORD, secretId, options);
     }
 
     public Object getSecretJson(String secretId) throws ParamSecretsException {
@@ -204,12 +153,7 @@ public final class Client implements AutoCloseable {
 
     /** The secret string parsed as JSON (see {@link #getParameterJson(String, ParameterOptions)} for the types). */
     public Object getSecretJson(String secretId, SecretOptions options) throws ParamSecretsException {
-        requireKey("secret id", secretId);
-        try {
-            return Json.toJava(inner.secretJson(secretId, opts(options)));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return Json.decode((byte[]) secret(NativeBridge.SECRET_JSON, secretId, options));
     }
 
     /** Many secrets (at most 8 requests in flight), one result per id, in order. */
@@ -219,12 +163,7 @@ public final class Client implements AutoCloseable {
 
     public List<BatchResult<Secret>> getSecrets(List<String> secretIds, SecretOptions options)
             throws ParamSecretsException {
-        requireKeys("secret id", secretIds);
-        try {
-            return secretResults(inner.secrets(secretIds, opts(options)));
-        } catch (NativeException e) {
-            throw Errors.from(e);
-        }
+        return results(secretIds, secrets(secretIds, options, null), Secret.class);
     }
 
     // ---- async --------------------------------------------------------------------------
@@ -246,19 +185,15 @@ public final class Client implements AutoCloseable {
     }
 
     public CompletableFuture<Parameter> getParameterRecordAsync(String name, ParameterOptions options) {
-        if (name == null) {
-            return CompletableFuture.failedFuture(nullKey("parameter name"));
-        }
-        var o = opts(options);
         try {
-            NativeParameter hit = inner.peekParameter(name, o);
+            Parameter hit = (Parameter) parameter(NativeBridge.PARAM_PEEK, name, options);
             if (hit != null) {
-                return CompletableFuture.completedFuture(Parameter.from(hit));
+                return CompletableFuture.completedFuture(hit);
             }
-        } catch (NativeException e) {
-            return CompletableFuture.failedFuture(Errors.from(e));
+        } catch (ParamSecretsException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return adapt(inner.parameterAsync(name, o), Parameter::from);
+        return parameterAsync(NativeBridge.PARAM_RECORD, name, options, r -> (Parameter) r);
     }
 
     public CompletableFuture<Object> getParameterJsonAsync(String name) {
@@ -266,10 +201,7 @@ public final class Client implements AutoCloseable {
     }
 
     public CompletableFuture<Object> getParameterJsonAsync(String name, ParameterOptions options) {
-        if (name == null) {
-            return CompletableFuture.failedFuture(nullKey("parameter name"));
-        }
-        return adapt(inner.parameterJsonAsync(name, opts(options)), Json::toJava);
+        return parameterAsync(NativeBridge.PARAM_JSON, name, options, r -> Json.decode((byte[]) r));
     }
 
     public CompletableFuture<List<BatchResult<Parameter>>> getParametersAsync(List<String> names) {
@@ -277,12 +209,13 @@ public final class Client implements AutoCloseable {
     }
 
     public CompletableFuture<List<BatchResult<Parameter>>> getParametersAsync(List<String> names, ParameterOptions options) {
+        CompletableFuture<Object> raw = new CompletableFuture<>();
         try {
-            requireKeys("parameter name", names);
-        } catch (InvalidArgumentException e) {
+            parameters(names, options, raw);
+        } catch (ParamSecretsException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return adapt(inner.parametersAsync(names, opts(options)), Client::parameterResults);
+        return adapt(raw, r -> results(names, (Object[]) r, Parameter.class));
     }
 
     public CompletableFuture<String> getSecretAsync(String secretId) {
@@ -290,10 +223,7 @@ public final class Client implements AutoCloseable {
     }
 
     public CompletableFuture<String> getSecretAsync(String secretId, SecretOptions options) {
-        if (secretId == null) {
-            return CompletableFuture.failedFuture(nullKey("secret id"));
-        }
-        return adapt(inner.secretStringAsync(secretId, opts(options)), Function.identity());
+        return secretAsync(NativeBridge.SECRET_STRING, secretId, options, r -> (String) r);
     }
 
     public CompletableFuture<byte[]> getSecretBinaryAsync(String secretId) {
@@ -301,10 +231,7 @@ public final class Client implements AutoCloseable {
     }
 
     public CompletableFuture<byte[]> getSecretBinaryAsync(String secretId, SecretOptions options) {
-        if (secretId == null) {
-            return CompletableFuture.failedFuture(nullKey("secret id"));
-        }
-        return adapt(inner.secretBinaryAsync(secretId, opts(options)), Function.identity());
+        return secretAsync(NativeBridge.SECRET_BINARY, secretId, options, r -> (byte[]) r);
     }
 
     public CompletableFuture<Secret> getSecretRecordAsync(String secretId) {
@@ -313,19 +240,15 @@ public final class Client implements AutoCloseable {
 
     /** Like {@link #getSecretRecord(String, SecretOptions)}; a cache hit completes before returning. */
     public CompletableFuture<Secret> getSecretRecordAsync(String secretId, SecretOptions options) {
-        if (secretId == null) {
-            return CompletableFuture.failedFuture(nullKey("secret id"));
-        }
-        var o = opts(options);
         try {
-            NativeSecret hit = inner.peekSecret(secretId, o);
+            Secret hit = (Secret) secret(NativeBridge.SECRET_PEEK, secretId, options);
             if (hit != null) {
-                return CompletableFuture.completedFuture(Secret.from(hit));
+                return CompletableFuture.completedFuture(hit);
             }
-        } catch (NativeException e) {
-            return CompletableFuture.failedFuture(Errors.from(e));
+        } catch (ParamSecretsException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return adapt(inner.secretAsync(secretId, o), Secret::from);
+        return secretAsync(NativeBridge.SECRET_RECORD, secretId, options, r -> (Secret) r);
     }
 
     public CompletableFuture<Object> getSecretJsonAsync(String secretId) {
@@ -333,10 +256,7 @@ public final class Client implements AutoCloseable {
     }
 
     public CompletableFuture<Object> getSecretJsonAsync(String secretId, SecretOptions options) {
-        if (secretId == null) {
-            return CompletableFuture.failedFuture(nullKey("secret id"));
-        }
-        return adapt(inner.secretJsonAsync(secretId, opts(options)), Json::toJava);
+        return secretAsync(NativeBridge.SECRET_JSON, secretId, options, r -> Json.decode((byte[]) r));
     }
 
     public CompletableFuture<List<BatchResult<Secret>>> getSecretsAsync(List<String> secretIds) {
@@ -344,29 +264,49 @@ public final class Client implements AutoCloseable {
     }
 
     public CompletableFuture<List<BatchResult<Secret>>> getSecretsAsync(List<String> secretIds, SecretOptions options) {
+        CompletableFuture<Object> raw = new CompletableFuture<>();
         try {
-            requireKeys("secret id", secretIds);
-        } catch (InvalidArgumentException e) {
+            secrets(secretIds, options, raw);
+        } catch (ParamSecretsException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return adapt(inner.secretsAsync(secretIds, opts(options)), Client::secretResults);
+        return adapt(raw, r -> results(secretIds, (Object[]) r, Secret.class));
     }
 
     // ---- cache control ------------------------------------------------------------------
 
     /** Drops every cached entry of this parameter (all versions, labels, decrypt flags); returns how many. */
     public long invalidateParameter(String name) {
-        return name == null ? 0 : inner.invalidateParameter(name);
+        return invalidate(false, name);
     }
 
     /** Drops every cached entry of this secret (all version ids and stages); returns how many. */
     public long invalidateSecret(String secretId) {
-        return secretId == null ? 0 : inner.invalidateSecret(secretId);
+        return invalidate(true, secretId);
+    }
+
+    private long invalidate(boolean secret, String key) {
+        if (key == null) {
+            return 0;
+        }
+        try {
+            return NativeBridge.invalidate(handle(), secret, key);
+        } catch (ParamSecretsException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Empties the in-process cache (the counters are kept). */
     public void clearCache() {
-        inner.clearCache();
+        try {
+            NativeBridge.clearCache(handle());
+        } catch (ParamSecretsException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -383,20 +323,33 @@ public final class Client implements AutoCloseable {
         requireKeys("parameter name", ps);
         requireKeys("secret id", ss);
         try {
-            inner.prefetch(ps, ss);
-        } catch (NativeException e) {
-            throw Errors.from(e);
+            NativeBridge.prefetch(handle(), NativeBridge.array(ps), NativeBridge.array(ss));
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     public Stats stats() {
-        return Stats.from(inner.stats());
+        try {
+            return Stats.of(NativeBridge.stats(handle()));
+        } catch (ParamSecretsException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
-    /** Releases the native client. Reads after {@code close()} throw {@link IllegalStateException}. */
+    /**
+     * Closes the client: its cache is emptied at once and reads after {@code close()} throw
+     * {@link IllegalStateException}. The native memory is freed once the client is unreachable.
+     */
     @Override
     public void close() {
-        inner.close();
+        if (closed) {
+            return;
+        }
+        clearCache();
+        closed = true;
     }
 
     @Override
@@ -405,6 +358,110 @@ public final class Client implements AutoCloseable {
     }
 
     // ---- translation helpers ------------------------------------------------------------
+
+    private long handle() {
+        if (closed) {
+            throw new IllegalStateException("paramsecrets: this client is closed");
+        }
+        return handle;
+    }
+
+    private Object parameter(int kind, String name, ParameterOptions options) throws ParamSecretsException {
+        requireKey("parameter name", name);
+        ParameterOptions o = orDefaults(options);
+        try {
+            return NativeBridge.readParameter(handle(), kind, name, o.decrypt(), o.version() != null, version(o),
+                    o.label(), maxAge(o.maxAge()), o.forceFetch(), null);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private <T> CompletableFuture<T> parameterAsync(int kind, String name, ParameterOptions options,
+            Function<Object, T> map) {
+        CompletableFuture<Object> raw = new CompletableFuture<>();
+        try {
+            requireKey("parameter name", name);
+            ParameterOptions o = orDefaults(options);
+            NativeBridge.readParameter(handle(), kind, name, o.decrypt(), o.version() != null, version(o),
+                    o.label(), maxAge(o.maxAge()), o.forceFetch(), raw);
+        } catch (ParamSecretsException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+        return adapt(raw, map);
+    }
+
+    private Object[] parameters(List<String> names, ParameterOptions options, CompletableFuture<Object> future)
+            throws ParamSecretsException {
+        requireKeys("parameter name", names);
+        ParameterOptions o = orDefaults(options);
+        try {
+            return NativeBridge.readParameters(handle(), NativeBridge.array(names), o.decrypt(), o.version() != null,
+                    version(o), o.label(), maxAge(o.maxAge()), o.forceFetch(), future);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private Object secret(int kind, String secretId, SecretOptions options) throws ParamSecretsException {
+        requireKey("secret id", secretId);
+        SecretOptions o = orDefaults(options);
+        try {
+            return NativeBridge.readSecret(handle(), kind, secretId, o.versionId(), o.versionStage(),
+                    maxAge(o.maxAge()), o.forceFetch(), null);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private <T> CompletableFuture<T> secretAsync(int kind, String secretId, SecretOptions options,
+            Function<Object, T> map) {
+        CompletableFuture<Object> raw = new CompletableFuture<>();
+        try {
+            requireKey("secret id", secretId);
+            SecretOptions o = orDefaults(options);
+            NativeBridge.readSecret(handle(), kind, secretId, o.versionId(), o.versionStage(),
+                    maxAge(o.maxAge()), o.forceFetch(), raw);
+        } catch (ParamSecretsException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+        return adapt(raw, map);
+    }
+
+    private Object[] secrets(List<String> secretIds, SecretOptions options, CompletableFuture<Object> future)
+            throws ParamSecretsException {
+        requireKeys("secret id", secretIds);
+        SecretOptions o = orDefaults(options);
+        try {
+            return NativeBridge.readSecrets(handle(), NativeBridge.array(secretIds), o.versionId(), o.versionStage(),
+                    maxAge(o.maxAge()), o.forceFetch(), future);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private static ParameterOptions orDefaults(ParameterOptions o) {
+        return o == null ? ParameterOptions.defaults() : o;
+    }
+
+    private static SecretOptions orDefaults(SecretOptions o) {
+        return o == null ? SecretOptions.defaults() : o;
+    }
+
+    private static long version(ParameterOptions o) {
+        return o.version() == null ? 0 : o.version();
+    }
+
+    private static long maxAge(Duration d) throws InvalidArgumentException {
+        if (d != null && d.isNegative()) {
+            throw Errors.invalid("maxAge must not be negative, got " + d);
+        }
+        return NativeBridge.nanos(d);
+    }
 
     private static InvalidArgumentException nullKey(String what) {
         return Errors.invalid("the " + what + " must not be null");
@@ -425,17 +482,13 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    private static dev.paramsecrets.ffi.ParameterOptions opts(ParameterOptions o) {
-        return (o == null ? ParameterOptions.defaults() : o).toNative();
-    }
-
-    private static dev.paramsecrets.ffi.SecretOptions opts(SecretOptions o) {
-        return (o == null ? SecretOptions.defaults() : o).toNative();
-    }
-
-    private static <A, B> CompletableFuture<B> adapt(CompletableFuture<A> source, Function<A, B> map) {
-        CompletableFuture<B> out = new CompletableFuture<>();
-        source.whenComplete((value, error) -> {
+    /**
+     * The caller's future: completed on {@code ForkJoinPool.commonPool()} (never on the library's
+     * runtime thread, so no dependent stage can block it), with the facade's exceptions.
+     */
+    private static <T> CompletableFuture<T> adapt(CompletableFuture<Object> source, Function<Object, T> map) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        source.whenCompleteAsync((value, error) -> {
             if (error != null) {
                 out.completeExceptionally(Errors.translate(error));
                 return;
@@ -445,26 +498,18 @@ public final class Client implements AutoCloseable {
             } catch (Throwable t) {
                 out.completeExceptionally(t);
             }
-        });
+        }, ForkJoinPool.commonPool());
         return out;
     }
 
-    private static List<BatchResult<Parameter>> parameterResults(List<ParameterOutcome> outcomes) {
-        List<BatchResult<Parameter>> out = new ArrayList<>(outcomes.size());
-        for (ParameterOutcome o : outcomes) {
-            out.add(o.error() != null
-                    ? new BatchResult<>(o.name(), null, Errors.from(o.error()))
-                    : new BatchResult<>(o.name(), Parameter.from(o.parameter()), null));
-        }
-        return List.copyOf(out);
-    }
-
-    private static List<BatchResult<Secret>> secretResults(List<SecretOutcome> outcomes) {
-        List<BatchResult<Secret>> out = new ArrayList<>(outcomes.size());
-        for (SecretOutcome o : outcomes) {
-            out.add(o.error() != null
-                    ? new BatchResult<>(o.secretId(), null, Errors.from(o.error()))
-                    : new BatchResult<>(o.secretId(), Secret.from(o.secret()), null));
+    /** One {@link BatchResult} per key: each native item is the record or that key's exception. */
+    private static <T> List<BatchResult<T>> results(List<String> keys, Object[] items, Class<T> type) {
+        List<BatchResult<T>> out = new ArrayList<>(items.length);
+        for (int i = 0; i < items.length; i++) {
+            Object item = items[i];
+            out.add(item instanceof ParamSecretsException
+                    ? new BatchResult<>(keys.get(i), null, (ParamSecretsException) item)
+                    : new BatchResult<>(keys.get(i), type.cast(item), null));
         }
         return List.copyOf(out);
     }
@@ -475,7 +520,7 @@ public final class Client implements AutoCloseable {
      */
     public static final class Builder {
         private String endpoint;
-        private Short port;
+        private Integer port;
         private String token;
         private Duration ttl, parameterTtl, secretTtl, timeout, deadline, readyTimeout, staleIfError;
         private String server;
@@ -490,7 +535,7 @@ public final class Client implements AutoCloseable {
             if (port < 0 || port > 65535) {
                 invalid = "the port must be between 1 and 65535, got " + port;
             } else {
-                this.port = (short) port;
+                this.port = port;
             }
             return this;
         }
@@ -585,13 +630,10 @@ public final class Client implements AutoCloseable {
             if (invalid != null) {
                 throw Errors.invalid(invalid);
             }
-            var options = new dev.paramsecrets.ffi.ClientOptions(endpoint, port, ttl, parameterTtl, secretTtl,
-                    cacheSize, timeout, deadline, readyTimeout, staleIfError, server, allowNonLoopback);
-            try {
-                return new Client(NativeClient.withOptions(options, token));
-            } catch (NativeException e) {
-                throw Errors.from(e);
-            }
+            return new Client(NativeBridge.withOptions(endpoint, port == null ? -1 : port, token,
+                    NativeBridge.nanos(ttl), NativeBridge.nanos(parameterTtl), NativeBridge.nanos(secretTtl),
+                    cacheSize == null ? -1 : cacheSize, NativeBridge.nanos(timeout), NativeBridge.nanos(deadline),
+                    NativeBridge.nanos(readyTimeout), NativeBridge.nanos(staleIfError), server, allowNonLoopback));
         }
 
         @Override

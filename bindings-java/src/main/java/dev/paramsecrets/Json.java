@@ -1,45 +1,70 @@
 package dev.paramsecrets;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.paramsecrets.ffi.JsonMember;
-import dev.paramsecrets.ffi.JsonValue;
-
 /**
- * Converts the JSON value core parsed ({@code transform::json}) into plain Java: {@code null},
+ * Decodes the JSON value core parsed ({@code transform::json}), in the compact encoding of
+ * bindings-java/src/types.rs ({@code encode_json}), into plain Java: {@code null},
  * {@link Boolean}, {@link Long}, {@link BigInteger} (above {@code Long.MAX_VALUE}), {@link Double},
  * {@link String}, unmodifiable {@link List} and {@link Map} (keys in document order).
  */
 final class Json {
+    private static final byte NULL = 0, FALSE = 1, TRUE = 2, INT = 3, UINT = 4, FLOAT = 5, TEXT = 6, ARRAY = 7,
+            OBJECT = 8;
+
     private Json() {}
 
-    static Object toJava(JsonValue v) {
-        return switch (v) {
-            case JsonValue.NullValue n -> null;
-            case JsonValue.BoolValue b -> b.value();
-            case JsonValue.IntValue i -> i.value();
-            case JsonValue.UintValue u -> new BigInteger(Long.toUnsignedString(u.value()));
-            case JsonValue.FloatValue f -> f.value();
-            case JsonValue.TextValue s -> s.value();
-            case JsonValue.ArrayValue a -> {
-                List<Object> out = new ArrayList<>(a.items().size());
-                for (JsonValue item : a.items()) {
-                    out.add(toJava(item));
+    static Object decode(byte[] encoded) {
+        ByteBuffer in = ByteBuffer.wrap(encoded);
+        Object v = read(in);
+        if (in.hasRemaining()) {
+            throw new IllegalStateException("paramsecrets: trailing bytes after a JSON value");
+        }
+        return v;
+    }
+
+    private static Object read(ByteBuffer in) {
+        byte tag = in.get();
+        switch (tag) {
+            case NULL: return null;
+            case FALSE: return Boolean.FALSE;
+            case TRUE: return Boolean.TRUE;
+            case INT: return in.getLong();
+            case UINT: return new BigInteger(Long.toUnsignedString(in.getLong()));
+            case FLOAT: return in.getDouble();
+            case TEXT: return text(in);
+            case ARRAY: {
+                int n = in.getInt();
+                List<Object> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    out.add(read(in));
                 }
-                yield Collections.unmodifiableList(out);
+                return Collections.unmodifiableList(out);
             }
-            case JsonValue.ObjectValue o -> {
+            case OBJECT: {
+                int n = in.getInt();
                 Map<String, Object> out = new LinkedHashMap<>();
-                for (JsonMember m : o.members()) {
-                    out.put(m.key(), toJava(m.value()));
+                for (int i = 0; i < n; i++) {
+                    String key = text(in);
+                    out.put(key, read(in));
                 }
-                yield Collections.unmodifiableMap(out);
+                return Collections.unmodifiableMap(out);
             }
-        };
+            default: throw new IllegalStateException("paramsecrets: unknown JSON tag " + tag);
+        }
+    }
+
+    private static String text(ByteBuffer in) {
+        int n = in.getInt();
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
     }
 }

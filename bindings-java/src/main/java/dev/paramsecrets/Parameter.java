@@ -2,8 +2,6 @@ package dev.paramsecrets;
 
 import java.time.Instant;
 
-import dev.paramsecrets.ffi.NativeParameter;
-
 /**
  * An SSM parameter with its metadata. {@link #toString()} never shows the value.
  *
@@ -21,12 +19,6 @@ import dev.paramsecrets.ffi.NativeParameter;
  */
 public record Parameter(String name, String value, String type, long version, String arn,
                         Instant lastModified, String dataType, String selector, byte[] binary) {
-
-    static Parameter from(NativeParameter p) {
-        return new Parameter(p.name(), p.value(), p.parameterType(), p.version(), p.arn(),
-                p.lastModifiedMs() == null ? null : Instant.ofEpochMilli(p.lastModifiedMs()),
-                p.dataType(), p.selector(), p.binary());
-    }
 
     @Override
     public String toString() {

@@ -37,8 +37,4 @@ public record ParameterOptions(boolean decrypt, Long version, String label, Dura
     public ParameterOptions forceFetch(boolean forceFetch) {
         return new ParameterOptions(decrypt, version, label, maxAge, forceFetch);
     }
-
-    dev.paramsecrets.ffi.ParameterOptions toNative() {
-        return new dev.paramsecrets.ffi.ParameterOptions(decrypt, version, label, maxAge, forceFetch);
-    }
 }

@@ -3,8 +3,6 @@ package dev.paramsecrets;
 import java.time.Instant;
 import java.util.List;
 
-import dev.paramsecrets.ffi.NativeSecret;
-
 /**
  * A Secrets Manager secret with its metadata: exactly one of {@link #string()} and
  * {@link #binary()} is non-null. {@link #toString()} never shows the value.
@@ -19,12 +17,6 @@ import dev.paramsecrets.ffi.NativeSecret;
  */
 public record Secret(String name, String arn, String versionId, List<String> versionStages,
                      Instant createdDate, String string, byte[] binary) {
-
-    static Secret from(NativeSecret s) {
-        return new Secret(s.name(), s.arn(), s.versionId(), List.copyOf(s.versionStages()),
-                s.createdMs() == null ? null : Instant.ofEpochMilli(s.createdMs()),
-                s.string(), s.binary());
-    }
 
     /** Whether the secret is binary ({@link #binary()} set) rather than a string. */
     public boolean isBinary() {

@@ -32,8 +32,4 @@ public record SecretOptions(String versionId, String versionStage, Duration maxA
     public SecretOptions forceFetch(boolean forceFetch) {
         return new SecretOptions(versionId, versionStage, maxAge, forceFetch);
     }
-
-    dev.paramsecrets.ffi.SecretOptions toNative() {
-        return new dev.paramsecrets.ffi.SecretOptions(versionId, versionStage, maxAge, forceFetch);
-    }
 }

@@ -44,8 +44,26 @@ class JarSmokeIT {
         return jar;
     }
 
+    /** The JVM under test (for running), which may be a runtime without javac. */
     static Path jdkTool(String name) {
         return Paths.get(System.getProperty("java.home"), "bin", name);
+    }
+
+    /** The build's JDK (for javac and jar): the one Maven runs on. */
+    static Path buildTool(String name) {
+        return Paths.get(System.getProperty("paramsecrets.build.jdk", System.getProperty("java.home")), "bin", name);
+    }
+
+    /** Compiles {@link #MAIN} against the jar (for Java 17) into app.jar. */
+    static Path compile(Path dir) throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("Main.java"), MAIN);
+        Run javac = run(dir, Map.of(), buildTool("javac").toString(), "--release", "17", "-cp", "paramsecrets.jar",
+                "-d", "classes", "src/Main.java");
+        assertEquals(0, javac.exit(), javac.output());
+        Run jarTool = run(dir, Map.of(), buildTool("jar").toString(), "--create", "--file", "app.jar", "-C", "classes", ".");
+        assertEquals(0, jarTool.exit(), jarTool.output());
+        return dir.resolve("app.jar");
     }
 
     record Run(int exit, String output) {}
@@ -92,13 +110,8 @@ class JarSmokeIT {
 
     @Test
     void theJarAloneRunsAnApplication(@TempDir Path dir) throws Exception {
-        Path jar = Files.copy(builtJar(), dir.resolve("paramsecrets.jar"));
-        Path src = Files.createDirectories(dir.resolve("src"));
-        Files.writeString(src.resolve("Main.java"), MAIN);
-        Run javac = run(dir, Map.of(), jdkTool("javac").toString(), "-cp", "paramsecrets.jar", "-d", "classes", "src/Main.java");
-        assertEquals(0, javac.exit(), javac.output());
-        Run jarTool = run(dir, Map.of(), jdkTool("jar").toString(), "--create", "--file", "app.jar", "-C", "classes", ".");
-        assertEquals(0, jarTool.exit(), jarTool.output());
+        Files.copy(builtJar(), dir.resolve("paramsecrets.jar"));
+        compile(dir);
 
         Map<String, String> env = Map.of(
                 "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(emu.port),
@@ -123,16 +136,32 @@ class JarSmokeIT {
         }
     }
 
+    /** The JVM under test (surefire/failsafe fork it from {@code -Djvm=...} for each Java version). */
+    static int feature() {
+        return Runtime.version().feature();
+    }
+
     @Test
-    void java17IsRefusedWithAClearError(@TempDir Path dir) throws Exception {
-        Path java17 = Paths.get("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        if (!Files.isExecutable(java17)) {
-            return; // documented in the README; only checkable where a JDK 17 is installed
+    void withoutTheNativeAccessFlagJava17And21AreSilentAndJava24PlusSaysWhatToAdd(@TempDir Path dir) throws Exception {
+        Path jar = Files.copy(builtJar(), dir.resolve("paramsecrets.jar"));
+        Map<String, String> env = Map.of("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(emu.port),
+                "AWS_SESSION_TOKEN", Emulator.TOKEN);
+        Path app = compile(dir);
+        Run plain = run(dir, env, jdkTool("java").toString(), "-cp", jar.getFileName() + ":" + app.getFileName(),
+                "Main", "secure-value-9c1e", "db-password-41c7", "text-secret-0b9d");
+        assertEquals(0, plain.exit(), plain.output());
+        assertTrue(plain.output().contains("done"), plain.output());
+        if (feature() < 24) {
+            assertFalse(plain.output().contains("WARNING"), "Java " + feature() + " needs no flag:\n" + plain.output());
+            return;
         }
-        Files.copy(builtJar(), dir.resolve("paramsecrets.jar"));
-        Run r = run(dir, Map.of(), java17.toString(), "-cp", "paramsecrets.jar", "dev.paramsecrets.Client");
-        assertNotEquals(0, r.exit());
-        assertTrue(r.output().contains("UnsupportedClassVersionError"), r.output());
+        assertTrue(plain.output().contains("--enable-native-access=ALL-UNNAMED"), plain.output());
+        Run denied = run(dir, env, jdkTool("java").toString(), "--illegal-native-access=deny",
+                "-cp", jar.getFileName() + ":" + app.getFileName(), "Main", "x", "y", "z");
+        assertNotEquals(0, denied.exit());
+        assertTrue(denied.output().contains("paramsecrets needs native access to load its library on Java " + feature()
+                + ": start Java with --enable-native-access=ALL-UNNAMED (on AWS Lambda: set the environment variable "
+                + "JAVA_TOOL_OPTIONS=--enable-native-access=ALL-UNNAMED)"), denied.output());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.paramsecrets;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -33,6 +34,29 @@ class ParameterTest {
     void fresh() throws Exception {
         emu.reset();
         client = emu.client();
+    }
+
+    @Test
+    void prefetchStartsTheReadsTheFirstReadsJoinOrHit() throws Exception {
+        client.prefetch(List.of("/app/plain"), List.of("app/text"));
+        assertEquals("plain-value-7f3a", client.getParameter("/app/plain"));
+        assertEquals("text-secret-0b9d", client.getSecret("app/text"));
+        assertEquals(2, client.stats().requests(), client.stats().toString());
+        assertThrows(InvalidArgumentException.class, () -> client.prefetch(List.of(""), null));
+        assertThrows(InvalidArgumentException.class, () -> client.prefetch(null, Arrays.asList("app/db", null)));
+    }
+
+    @Test
+    void aBinarySecretThroughParameterStoreIsReadAsBytes() throws Exception {
+        String ref = "/aws/reference/secretsmanager/app/bin";
+        assertArrayEquals(new byte[] {0, 1, 2, (byte) 0xff}, client.getParameterBinary(ref));
+        var e = assertThrows(InvalidArgumentException.class, () -> client.getParameter(ref));
+        assertTrue(e.getMessage().contains("getParameterBinary"), e.getMessage());
+        Parameter p = client.getParameterRecord(ref);
+        assertNull(p.value());
+        assertArrayEquals(new byte[] {0, 1, 2, (byte) 0xff}, p.binary());
+        assertTrue(p.toString().contains("binary=[REDACTED]"), p.toString());
+        assertEquals("plain-value-7f3a", new String(client.getParameterBinary("/app/plain"), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -45,6 +45,12 @@ class RedactionTest {
     }
 
     @Test
+    void builderToStringShowsPortsAbove32767AsGiven() {
+        assertTrue(Client.builder().port(40000).toString().contains("port=40000"), Client.builder().port(40000).toString());
+        assertTrue(Client.builder().port(65535).toString().contains("port=65535"));
+    }
+
+    @Test
     void builderAndExceptionsNeverShowTheToken() throws Exception {
         String token = "builder-token-58ad";
         Client.Builder b = Client.builder().port(emu.port).token(token);
