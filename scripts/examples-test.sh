@@ -141,6 +141,29 @@ PY
   fi
 done
 
+# The Java walkthrough handler on every Java runtime Lambda offers (the runs above use the
+# JDK that builds the jar, 17): the same jar under the Java runtime interface client.
+if [[ " $LANGS " == *" java "* ]]; then
+  for v in ${EXAMPLES_JAVA_VERSIONS:-21 25}; do
+    out="$EXAMPLES_TMP/java$v"
+    rc=0
+    jdk="$(scripts/ensure-jdk.sh "$v")" || rc=$?
+    [ "$rc" -ne 0 ] || example_invoke java 2 "$out" "LOCAL_LAMBDA_JAVA_HOME=$jdk" 2>"$out.err" || rc=$?
+    if [ "$rc" -eq 0 ] && python3 - "$out.json" "$v" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bodies = [json.loads(b) for b in r["responses"]]
+sys.exit(0 if len(bodies) == 2 and all(b.get("statusCode") == 200 for b in bodies) else 1)
+PY
+    then
+      ok "java $v: the walkthrough handler answered 200 twice under the Java runtime interface client"
+    else
+      not_ok "java $v: the walkthrough handler under the Java runtime interface client (exit status $rc)"
+      show "$out.out" "$out.err"
+    fi
+  done
+fi
+
 # The password must not appear in anything the examples or the emulator printed.
 shopt -s nullglob
 printed=("$EXAMPLES_TMP"/*.out "$EXAMPLES_TMP"/*.log "$EXAMPLES_TMP"/*.json "$EXAMPLES_TMP"/*.err)
