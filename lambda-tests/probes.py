@@ -106,7 +106,7 @@ def prepare(lang: str) -> dict:
         os.path.join(local_lambda.java_home(), "bin", "javac"),
         "-nowarn",
         "--release",
-        "22",
+        "17",
         "-d",
         task,
         "-cp",
