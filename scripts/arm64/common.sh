@@ -21,5 +21,3 @@ require_roots() {
     die "the arm64 toolchain is not set up in $ARM64_CACHE: run scripts/arm64/setup.sh (or make arm64)"
 }
 
-# The newest GLIBC_x.y symbol version FILE needs (an aarch64 objdump: pass it as $2).
-glibc_floor() { "$2" -T "$1" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1; }

@@ -82,16 +82,16 @@ say "apt-get update (Debian trixie, amd64 + arm64 indexes; private state in $APT
 apt-get -q update >"$APT_DIR/update.log" 2>&1 || { tail -20 "$APT_DIR/update.log" >&2; die "apt-get update failed against $MIRROR (log: $APT_DIR/update.log)"; }
 lap "apt indexes"
 
-# make_root ROOT ARCH STAMP PKGS: resolve PKGS for ARCH from nothing, download, unpack into ROOT.
+# make_root ROOT ARCH PKGS NAME: resolve PKGS for ARCH from nothing, download, unpack into ROOT.tmp.
 make_root() {
-  local root=$1 arch=$2 stamp=$3 pkgs=$4 debs=$APT_DIR/debs-$5 log=$ARM64_CACHE/$5-root.log
+  local root=$1 arch=$2 pkgs=$3 debs=$APT_DIR/debs-$4 log=$ARM64_CACHE/$4-root.log
   local archopts=()
   [ "$arch" = arm64 ] && archopts=(-o APT::Architecture=arm64 -o "APT::Architectures::=arm64")
   rm -rf "$root.tmp" "$root"
   find "$debs" -maxdepth 1 -name '*.deb' -delete
   # shellcheck disable=SC2086 # PKGS is a word list
   apt-get -q -y --download-only -o Dir::Cache::archives="$debs/" "${archopts[@]}" install $pkgs >"$log" 2>&1 ||
-    { tail -20 "$log" >&2; die "downloading the $5 root's packages failed (log: $log)"; }
+    { tail -20 "$log" >&2; die "downloading the $4 root's packages failed (log: $log)"; }
   mkdir -p "$root.tmp"/usr/{bin,sbin,lib,lib64}
   # merged /usr, as trixie ships it: unpack through these links (tar --keep-directory-symlink)
   for d in bin sbin lib lib64; do ln -s "usr/$d" "$root.tmp/$d"; done
@@ -103,11 +103,13 @@ make_root() {
   chmod 1777 "$root.tmp/tmp"
   printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' >"$root.tmp/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root.tmp/etc/group"
-  echo "$(ls "$debs"/*.deb | wc -l) packages, $(du -sm "$debs" | cut -f1) MB downloaded" >>"$log"
+  echo "$(ls "$debs"/*.deb | wc -l) packages, $(du -sm "$debs" | cut -f1) MB downloaded" | tee -a "$log" >&2
+  # Unpacked, the .debs are only disk: a changed package list downloads afresh anyway.
+  find "$debs" -maxdepth 1 -name '*.deb' -delete
 }
 
 prepare_build() {
-  make_root "$BUILD_ROOT" amd64 "$build_stamp" "$BUILD_PKGS" build
+  make_root "$BUILD_ROOT" amd64 "$BUILD_PKGS" build
   # What maintainer scripts would have set up: the default C compiler name cargo links build scripts with.
   ln -sf gcc "$BUILD_ROOT.tmp/usr/bin/cc"
   [ -x "$BUILD_ROOT.tmp/usr/bin/qemu-aarch64" ] || die "qemu-user did not provide usr/bin/qemu-aarch64"
@@ -116,7 +118,7 @@ prepare_build() {
 }
 
 prepare_run() {
-  make_root "$RUN_ROOT" arm64 "$run_stamp" "$RUN_PKGS" run
+  make_root "$RUN_ROOT" arm64 "$RUN_PKGS" run
   # npm and Maven are JavaScript and Java: the host's copies run on the arm64 node and JDK.
   local npm mvn_home
   npm=$(readlink -f "$(command -v npm)" 2>/dev/null) || die "npm is not on the host's PATH (the Node suite needs it)"
