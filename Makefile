@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda
+.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -56,7 +56,7 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 test: rust-check rust-test python-test node-test java-test examples-test lambda-test ## every suite
 	@echo "==> all suites passed"
 
-demo: emulator ## build everything and run the walkthrough handlers in the local Lambda
+.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64
 	@scripts/demo.sh
 
 bench: emulator ## every benchmark; writes bench/RESULTS.md
