@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick emulator rust-check rust-test python-test node-test java-test examples-test
+.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -14,6 +14,9 @@ help: ## this list
 emulator: ## build the local extension emulator (target/debug/paramsecrets-emulator)
 	@echo "==> building the emulator"
 	$(CARGO) build -p paramsecrets-emulator
+
+layers: ## Lambda layers: dist/layers/paramsecrets-emulator-extension-<arch>.zip
+	@scripts/build-emulator-layer.sh
 
 rust-check: ## cargo fmt --check and clippy -D warnings over the workspace
 	@echo "==> rustfmt and clippy"

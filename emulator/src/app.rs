@@ -1,13 +1,13 @@
 //! Shared state and the dialect-neutral path of one lookup: knobs, cache, store, counters.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
 use crate::cache::{Cache, CacheNote};
 use crate::config::Dialect;
 use crate::model::{Lookup, ParameterRecord, SecretRecord, UpstreamError};
+use crate::readiness::Readiness;
 use crate::reload::StoreHandle;
 use crate::stats::Stats;
 use crate::store::RawResponse;
@@ -15,8 +15,7 @@ use crate::store::RawResponse;
 pub struct App {
     pub dialect: Dialect,
     token: String,
-    started: Instant,
-    not_ready_for: Duration,
+    pub readiness: Readiness,
     pub store: StoreHandle,
     pub cache: Cache,
     pub stats: Stats,
@@ -42,24 +41,23 @@ impl App {
     pub fn new(
         dialect: Dialect,
         token: String,
-        not_ready_for: Duration,
+        readiness: Readiness,
         store: StoreHandle,
         cache: Cache,
     ) -> Self {
         Self {
             dialect,
             token,
-            started: Instant::now(),
-            not_ready_for,
+            readiness,
             store,
             cache,
             stats: Stats::default(),
         }
     }
 
-    /// False during the `--not-ready-for` window (the emulated INIT phase).
+    /// False during the emulated INIT phase (`--not-ready-for`, or until the first INVOKE).
     pub fn ready(&self) -> bool {
-        self.started.elapsed() >= self.not_ready_for
+        self.readiness.ready()
     }
 
     /// Exact comparison, as both real servers do. Never log either side.

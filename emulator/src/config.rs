@@ -18,6 +18,13 @@ pub const TOKEN_VARS: [&str; 4] = [
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
 ];
 pub const LOG_VAR: &str = "PARAMSECRETS_EMULATOR_LOG";
+/// Set by Lambda (and RIE) for the runtime and every extension: `host:port` of the APIs.
+pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
+/// The store in the Lambda extension mode (there are no arguments there).
+pub const STORE_VAR: &str = "PARAMSECRETS_EMULATOR_STORE";
+pub const DEFAULT_LAMBDA_STORE: &str = "/opt/paramsecrets/store.json";
+/// The dialect when `--dialect` is not given (the only way to choose it in a Lambda layer).
+pub const DIALECT_VAR: &str = "PARAMSECRETS_EMULATOR_DIALECT";
 const EXTENSION_LOG_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL";
 const CACHE_ENABLED_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED";
 const CACHE_SIZE_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE";
@@ -59,6 +66,7 @@ pub struct Args {
     pub dialect: Option<Dialect>,
     pub token: Option<String>,
     pub not_ready_for: Option<Duration>,
+    pub lambda_extension: bool,
     pub verbose: bool,
     pub help: bool,
 }
@@ -70,6 +78,8 @@ pub struct Config {
     pub dialect: Dialect,
     pub token: String,
     pub not_ready_for: Duration,
+    /// `Some(host:port of the Extensions API)` in the Lambda extension mode.
+    pub lambda_runtime_api: Option<String>,
     pub log_level: log::LevelFilter,
     pub cache: CacheSettings,
     /// Notes about the environment to log once the logger is up (e.g. a clamped TTL).
@@ -95,6 +105,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(argv: I) -> Result<Args, Strin
         match flag.as_str() {
             "-h" | "--help" => args.help = true,
             "-v" | "--verbose" => args.verbose = true,
+            "--lambda-extension" => args.lambda_extension = true,
             "--store" => args.store = Some(PathBuf::from(value("--store")?)),
             "--port" => {
                 let v = value("--port")?;
@@ -103,14 +114,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(argv: I) -> Result<Args, Strin
                         .map_err(|_| format!("--port: {v:?} is not a port number (0-65535)"))?,
                 );
             }
-            "--dialect" => {
-                let v = value("--dialect")?;
-                args.dialect = Some(match v.to_ascii_lowercase().as_str() {
-                    "extension" => Dialect::Extension,
-                    "agent" => Dialect::Agent,
-                    _ => return Err(format!("--dialect: {v:?} is not extension or agent")),
-                });
-            }
+            "--dialect" => args.dialect = Some(parse_dialect("--dialect", &value("--dialect")?)?),
             "--token" => args.token = Some(value("--token")?),
             "--not-ready-for" => {
                 let v = value("--not-ready-for")?;
@@ -123,6 +127,14 @@ pub fn parse_args<I: IntoIterator<Item = String>>(argv: I) -> Result<Args, Strin
         }
     }
     Ok(args)
+}
+
+fn parse_dialect(source: &str, v: &str) -> Result<Dialect, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "extension" => Ok(Dialect::Extension),
+        "agent" => Ok(Dialect::Agent),
+        _ => Err(format!("{source}: {v:?} is not extension or agent")),
+    }
 }
 
 /// Reads a token value, following `file://PATH` (read and trimmed, like the Agent does).
@@ -249,9 +261,37 @@ pub fn cache_settings(
 }
 
 /// Combines arguments and environment. Errors are fatal start-up messages.
+///
+/// The Lambda extension mode is chosen by `--lambda-extension`, or implicitly when no `--store`
+/// is given and `AWS_LAMBDA_RUNTIME_API` is set: Lambda starts `/opt/extensions/<name>` with
+/// no arguments at all, and without `--store` the normal mode could not start anyway.
 pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
-    let Some(store) = args.store else {
-        return Err("--store FILE is required (see --help)".to_string());
+    let runtime_api = env(RUNTIME_API_VAR).filter(|v| !v.trim().is_empty());
+    let lambda = args.lambda_extension || (args.store.is_none() && runtime_api.is_some());
+    let lambda_runtime_api = if lambda {
+        let Some(api) = runtime_api else {
+            return Err(format!(
+                "--lambda-extension: {RUNTIME_API_VAR} is not set (Lambda sets it for extensions)"
+            ));
+        };
+        if args.not_ready_for.is_some() {
+            return Err(
+                "--not-ready-for does not apply to the Lambda extension mode (it is not ready until the first INVOKE)"
+                    .to_string(),
+            );
+        }
+        Some(api.trim().to_string())
+    } else {
+        None
+    };
+    let store = match args.store {
+        Some(s) => s,
+        None if lambda => PathBuf::from(
+            env(STORE_VAR)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| DEFAULT_LAMBDA_STORE.to_string()),
+        ),
+        None => return Err("--store FILE is required (see --help)".to_string()),
     };
     let port = match args.port {
         Some(p) => p,
@@ -263,7 +303,11 @@ pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
             None => DEFAULT_PORT,
         },
     };
-    let dialect = args.dialect.unwrap_or(Dialect::Extension);
+    let dialect = match (args.dialect, env(DIALECT_VAR).filter(|v| !v.is_empty())) {
+        (Some(d), _) => d,
+        (None, Some(v)) => parse_dialect(DIALECT_VAR, &v)?,
+        (None, None) => Dialect::Extension,
+    };
     let token = resolve_token(args.token, env)?;
     let log_level = if args.verbose {
         log::LevelFilter::Debug
@@ -281,6 +325,7 @@ pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         dialect,
         token,
         not_ready_for: args.not_ready_for.unwrap_or(Duration::ZERO),
+        lambda_runtime_api,
         log_level,
         cache,
         warnings,
@@ -378,6 +423,59 @@ mod tests {
         let s = cache_settings(Dialect::Agent, &env, &mut w);
         assert_eq!(s.secret_ttl, Duration::from_secs(900));
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn lambda_extension_mode_selection() {
+        let token = ("AWS_SESSION_TOKEN", "t");
+        let api = (RUNTIME_API_VAR, "127.0.0.1:9001");
+        // Zero arguments inside Lambda: the extension mode, store from the default path.
+        let c = resolve(Args::default(), &env_of(&[token, api])).unwrap();
+        assert_eq!(c.lambda_runtime_api.as_deref(), Some("127.0.0.1:9001"));
+        assert_eq!(c.store, PathBuf::from(DEFAULT_LAMBDA_STORE));
+        let c = resolve(
+            Args::default(),
+            &env_of(&[token, api, (STORE_VAR, "/var/task/s.json")]),
+        )
+        .unwrap();
+        assert_eq!(c.store, PathBuf::from("/var/task/s.json"));
+        // --store without the flag: the normal mode even inside Lambda.
+        let with_store = Args {
+            store: Some("s".into()),
+            ..Args::default()
+        };
+        let c = resolve(with_store.clone(), &env_of(&[token, api])).unwrap();
+        assert_eq!(c.lambda_runtime_api, None);
+        // The flag selects it explicitly (and keeps --store).
+        let flagged = Args {
+            lambda_extension: true,
+            ..with_store
+        };
+        let c = resolve(flagged.clone(), &env_of(&[token, api])).unwrap();
+        assert!(c.lambda_runtime_api.is_some());
+        assert_eq!(c.store, PathBuf::from("s"));
+        let e = resolve(flagged.clone(), &env_of(&[token])).unwrap_err();
+        assert!(e.contains(RUNTIME_API_VAR), "{e}");
+        let e = resolve(
+            Args {
+                not_ready_for: Some(Duration::from_millis(5)),
+                ..flagged
+            },
+            &env_of(&[token, api]),
+        )
+        .unwrap_err();
+        assert!(e.contains("--not-ready-for"), "{e}");
+        // No store and no Lambda: the usual usage error.
+        let e = resolve(Args::default(), &env_of(&[token])).unwrap_err();
+        assert!(e.contains("--store"), "{e}");
+        // The dialect from the environment; the flag wins.
+        let c = resolve(
+            Args::default(),
+            &env_of(&[token, api, (DIALECT_VAR, "Agent")]),
+        )
+        .unwrap();
+        assert_eq!(c.dialect, Dialect::Agent);
+        assert!(resolve(Args::default(), &env_of(&[token, api, (DIALECT_VAR, "x")])).is_err());
     }
 
     #[test]

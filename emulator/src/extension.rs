@@ -165,7 +165,7 @@ pub async fn handle(app: &App, req: &Request<Incoming>) -> Outcome {
     if req.method() != Method::GET {
         return Outcome::text(StatusCode::METHOD_NOT_ALLOWED, "Not allowed", true);
     }
-    if !app.ready() {
+    if !app.readiness.ready_or_hold().await {
         return Outcome::text(StatusCode::BAD_REQUEST, NOT_READY_BODY, true);
     }
     let token_ok = req

@@ -10,9 +10,11 @@ mod app;
 mod cache;
 mod config;
 mod extension;
+mod lambda_extension;
 mod logger;
 mod model;
 mod query;
+mod readiness;
 mod reload;
 mod server;
 mod stats;
@@ -29,6 +31,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::app::App;
 use crate::cache::Cache;
 use crate::config::Config;
+use crate::readiness::Readiness;
 use crate::reload::StoreHandle;
 
 const HELP: &str = "\
@@ -38,6 +41,7 @@ Agent) serving values from a JSON store file.
 USAGE:
     paramsecrets-emulator --store FILE [--port P] [--dialect extension|agent] [--token T]
                           [--not-ready-for MS] [--verbose] [--help]
+    paramsecrets-emulator [--lambda-extension] [--store FILE] [...]   (inside Lambda / RIE)
 
 FLAGS:
     --store FILE          JSON store to serve (required). Reloaded when its mtime changes
@@ -55,10 +59,28 @@ FLAGS:
                           Lambda INIT phase: extension dialect answers the API routes with 400
                           \"not ready to serve traffic, please wait\"; agent dialect resets every
                           connection (as if not listening yet).
+    --lambda-extension    Run as a Lambda external extension (see LAMBDA EXTENSION). Implied
+                          when no --store is given and $AWS_LAMBDA_RUNTIME_API is set.
     --verbose, -v         One line per request on stderr (method, path, names, status, cache
                           hit/miss). Values and tokens are never logged.
     --help, -h            This text.
     Flags also accept --flag=value.
+
+LAMBDA EXTENSION:
+    Mode rule: --lambda-extension, or no --store with $AWS_LAMBDA_RUNTIME_API set (Lambda starts
+    /opt/extensions/paramsecrets-emulator with no arguments). In this mode the emulator:
+      1. binds 127.0.0.1:$PARAMETERS_SECRETS_EXTENSION_HTTP_PORT (default 2773) and serves,
+         answering not-ready (extension dialect: 400 \"not ready to serve traffic, please
+         wait\"; agent dialect: connection reset) until INIT is over;
+      2. registers with the Extensions API at $AWS_LAMBDA_RUNTIME_API (Lambda-Extension-Name =
+         its file name; events INVOKE, SHUTDOWN); failure: a message on stderr, exit status 1;
+      3. serves normally from the first INVOKE event on. A not-ready request waits up to 50 ms
+         for that INVOKE first (the runtime's first request can beat it by a few ms);
+      4. exits 0 on SHUTDOWN (and on SIGTERM/SIGINT).
+    Store: --store, else $PARAMSECRETS_EMULATOR_STORE, else /opt/paramsecrets/store.json.
+    Token: the usual chain (empty variables count as unset). Dialect: --dialect, else
+    $PARAMSECRETS_EMULATOR_DIALECT. --not-ready-for is refused (readiness follows INVOKE).
+    Layer: `make layers` -> dist/layers/paramsecrets-emulator-extension-<arch>.zip.
 
 OUTPUT:
     stdout gets exactly one line once the socket is bound, then nothing else:
@@ -75,6 +97,8 @@ ENVIRONMENT:
                                                  warning) or 3600 (agent).
     PARAMSECRETS_TOKEN, AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN
                                                  token chain (see --token)
+    PARAMSECRETS_EMULATOR_DIALECT                extension|agent: the default for --dialect
+    AWS_LAMBDA_RUNTIME_API, PARAMSECRETS_EMULATOR_STORE   see LAMBDA EXTENSION
     PARAMSECRETS_EMULATOR_LOG                    debug|info|warn|error|off (default info;
                                                  debug = --verbose). Falls back to
                                                  PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL.
@@ -205,17 +229,24 @@ async fn run(config: Config, store: StoreHandle) -> ExitCode {
         c.size,
         c.parameter_ttl.as_secs(),
         c.secret_ttl.as_secs(),
-        if config.not_ready_for.is_zero() {
+        if config.lambda_runtime_api.is_some() {
+            "; as a Lambda extension".to_string()
+        } else if config.not_ready_for.is_zero() {
             String::new()
         } else {
             format!("; not ready for {} ms", config.not_ready_for.as_millis())
         }
     );
 
+    let readiness = if config.lambda_runtime_api.is_some() {
+        Readiness::gate()
+    } else {
+        Readiness::after(config.not_ready_for)
+    };
     let app = Arc::new(App::new(
         config.dialect,
         config.token,
-        config.not_ready_for,
+        readiness,
         store,
         Cache::new(config.cache),
     ));
@@ -249,12 +280,27 @@ async fn run(config: Config, store: StoreHandle) -> ExitCode {
         let _ = out.flush();
     }
 
-    let shutdown = async move {
-        tokio::select! {
-            _ = term.recv() => log::info!("SIGTERM: exiting"),
-            _ = int.recv() => log::info!("SIGINT: exiting"),
+    // The port is bound and served before registering, so it is listening (answering
+    // not-ready) by the time Lambda starts the function's init code.
+    let lifecycle = {
+        let app = app.clone();
+        async move {
+            match &config.lambda_runtime_api {
+                Some(api) => lambda_extension::run(api, &app).await,
+                None => std::future::pending().await,
+            }
         }
     };
-    server::run(app, listener, shutdown).await;
-    ExitCode::SUCCESS
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::run(app, listener, async move {
+        let _ = stop_rx.await;
+    }));
+    let code = tokio::select! {
+        _ = term.recv() => { log::info!("SIGTERM: exiting"); ExitCode::SUCCESS }
+        _ = int.recv() => { log::info!("SIGINT: exiting"); ExitCode::SUCCESS }
+        code = lifecycle => code,
+    };
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    code
 }

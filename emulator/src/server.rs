@@ -226,7 +226,15 @@ pub async fn run(app: Arc<App>, listener: TcpListener, shutdown: impl Future<Out
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     if app.dialect == Dialect::Agent && !app.ready() {
-                        reset_connection(stream);
+                        // Off the accept loop: a Lambda extension's gate may open within the hold.
+                        let app = app.clone();
+                        tokio::spawn(async move {
+                            if app.readiness.ready_or_hold().await {
+                                serve_connection(app, stream);
+                            } else {
+                                reset_connection(stream);
+                            }
+                        });
                     } else {
                         serve_connection(app.clone(), stream);
                     }

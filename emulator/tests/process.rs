@@ -151,6 +151,13 @@ fn help_documents_everything() {
         "error_status",
         "SIGHUP",
         "listening on 127.0.0.1:<port> dialect=",
+        "--lambda-extension",
+        "AWS_LAMBDA_RUNTIME_API",
+        "PARAMSECRETS_EMULATOR_STORE",
+        "/opt/paramsecrets/store.json",
+        "PARAMSECRETS_EMULATOR_DIALECT",
+        "SHUTDOWN",
+        "50 ms",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }

@@ -16,7 +16,10 @@ pub const TOKEN_HEADER: &str = "X-Aws-Parameters-Secrets-Token";
 
 /// Every variable the emulator reads, removed from the child's environment so the test
 /// runner's own environment cannot leak in.
-pub const ENV_VARS: [&str; 11] = [
+pub const ENV_VARS: [&str; 14] = [
+    "AWS_LAMBDA_RUNTIME_API",
+    "PARAMSECRETS_EMULATOR_STORE",
+    "PARAMSECRETS_EMULATOR_DIALECT",
     "PARAMSECRETS_TOKEN",
     "AWS_TOKEN",
     "AWS_SESSION_TOKEN",
@@ -101,6 +104,12 @@ pub struct Opts<'a> {
     pub env: Vec<(String, String)>,
     /// Pass `--token TOKEN` (default true).
     pub token_flag: bool,
+    /// Pass `--store` and `--port 0` (default true). Without them the store path goes in
+    /// `PARAMSECRETS_EMULATOR_STORE` and port 0 in `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`,
+    /// as in the Lambda extension mode, which Lambda starts with no arguments.
+    pub store_flag: bool,
+    /// The executable to run (default [`BIN`]), e.g. a symlink with another file name.
+    pub program: Option<PathBuf>,
 }
 
 impl<'a> Opts<'a> {
@@ -110,7 +119,21 @@ impl<'a> Opts<'a> {
             args: Vec::new(),
             env: Vec::new(),
             token_flag: true,
+            store_flag: true,
+            program: None,
         }
+    }
+
+    /// No arguments at all: the store path and port come from the environment.
+    pub fn no_args(mut self) -> Self {
+        self.store_flag = false;
+        self.token_flag = false;
+        self
+    }
+
+    pub fn program(mut self, path: &Path) -> Self {
+        self.program = Some(path.to_path_buf());
+        self
     }
 
     pub fn arg(mut self, a: &str) -> Self {
@@ -143,15 +166,20 @@ pub fn command(dir: &Path, opts: &Opts<'_>) -> (Command, PathBuf, PathBuf) {
     let store_path = dir.join("store.json");
     std::fs::write(&store_path, opts.store).unwrap();
     let stderr_path = dir.join("stderr.log");
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--store").arg(&store_path).arg("--port").arg("0");
+    let mut cmd = Command::new(opts.program.as_deref().unwrap_or(Path::new(BIN)));
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    if opts.store_flag {
+        cmd.arg("--store").arg(&store_path).arg("--port").arg("0");
+    } else {
+        cmd.env("PARAMSECRETS_EMULATOR_STORE", &store_path)
+            .env("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "0");
+    }
     if opts.token_flag {
         cmd.arg("--token").arg(TOKEN);
     }
     cmd.args(&opts.args);
-    for var in ENV_VARS {
-        cmd.env_remove(var);
-    }
     for (k, v) in &opts.env {
         cmd.env(k, v);
     }
