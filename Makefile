@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint emulator rust-check rust-test python-test node-test java-test examples-test
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -15,8 +15,28 @@ emulator: ## build the local extension emulator (target/debug/paramsecrets-emula
 	@echo "==> building the emulator"
 	$(CARGO) build -p paramsecrets-emulator
 
-layers: ## Lambda layers: dist/layers/paramsecrets-emulator-extension-<arch>.zip
+LAYER_ARCH ?= x86_64
+SAM_TOOLS := $(or $(PARAMSECRETS_CACHE),$(HOME)/.cache/paramsecrets)/sam-tools
+
+layers: ## Lambda layers: dist/layers/paramsecrets-{emulator-extension,python,nodejs,java}-<arch>.zip
 	@scripts/build-emulator-layer.sh
+	$(MAKE) -C bindings-python wheel
+	$(MAKE) -C bindings-node build
+	$(MAKE) -C bindings-java jar
+	@scripts/layers/build.sh --arch $(LAYER_ARCH)
+
+layers-test: layers ## unpack each package layer into an empty folder and use it from there
+	@echo "==> package layers"
+	@python3 scripts/layers/check.py --arch $(LAYER_ARCH)
+
+$(SAM_TOOLS)/.installed: examples/sam/requirements.txt
+	python3 -m venv $(SAM_TOOLS)
+	$(SAM_TOOLS)/bin/pip install -q --disable-pip-version-check -r examples/sam/requirements.txt
+	touch $@
+
+sam-lint: $(SAM_TOOLS)/.installed ## cfn-lint the SAM application (examples/sam), informational checks included
+	@echo "==> cfn-lint examples/sam/template.yaml"
+	$(SAM_TOOLS)/bin/cfn-lint --include-checks I -- examples/sam/template.yaml
 
 rust-check: ## cargo fmt --check and clippy -D warnings over the workspace
 	@echo "==> rustfmt and clippy"
@@ -43,7 +63,7 @@ examples-test: emulator ## the walkthrough handlers as smoke tests (real MariaDB
 	@echo "==> examples (smoke tests)"
 	@scripts/examples-test.sh
 
-test: rust-check rust-test python-test node-test java-test examples-test ## every suite
+test: rust-check rust-test python-test node-test java-test examples-test sam-lint layers-test ## every suite
 	@echo "==> all suites passed"
 
 demo: emulator ## build everything and run the walkthrough against the emulator
