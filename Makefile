@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers layers-test sam-lint emulator rust-check rust-test python-test node-test java-test examples-test
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -28,6 +28,14 @@ layers: ## Lambda layers: dist/layers/paramsecrets-{emulator-extension,python,no
 layers-test: layers ## unpack each package layer into an empty folder and use it from there
 	@echo "==> package layers"
 	@python3 scripts/layers/check.py --arch $(LAYER_ARCH)
+
+sam-local-test: layers ## the SAM application's functions, packaged as sam build does, in the local Lambda with their layers on /opt
+	@echo "==> examples/sam functions in the local Lambda"
+	@examples/sam/check-local.py
+
+loadtest-smoke: layers ## a few seconds of the Artillery load path: local function URL -> local Lambda environments
+	@echo "==> load test smoke (Artillery -> local function URL)"
+	@bench/replication/loadtest.py --smoke
 
 $(SAM_TOOLS)/.installed: examples/sam/requirements.txt
 	python3 -m venv $(SAM_TOOLS)
@@ -63,7 +71,7 @@ examples-test: emulator ## the walkthrough handlers as smoke tests (real MariaDB
 	@echo "==> examples (smoke tests)"
 	@scripts/examples-test.sh
 
-test: rust-check rust-test python-test node-test java-test examples-test sam-lint layers-test ## every suite
+test: rust-check rust-test python-test node-test java-test examples-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
 	@echo "==> all suites passed"
 
 demo: emulator ## build everything and run the walkthrough against the emulator
