@@ -23,9 +23,9 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded")
@@ -157,7 +157,7 @@ class FunctionUrl:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "FunctionUrl":
+    def start(self) -> FunctionUrl:
         self.t0 = time.monotonic()
         self.thread.start()
         return self

@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -228,7 +227,7 @@ public class LayerCheck {
 
 
 def java_home() -> str:
-    out = subprocess.run([str(ROOT / "bindings-java/scripts/java-home.sh")], capture_output=True, text=True)
+    out = subprocess.run([str(ROOT / "bindings-java/scripts/java-home.sh")], check=False, capture_output=True, text=True)
     if out.returncode != 0:
         raise CheckFailed(out.stderr.strip())
     return out.stdout.strip()
@@ -267,7 +266,7 @@ def check_use(kind: str, tree: Path, emulator: Emulator, version: str) -> None:
         jdk = java_home()
         cmd = [f"{jdk}/bin/java", "--enable-native-access=ALL-UNNAMED", "-cp", str(tree / "java/lib/*"), str(src), *args]
         env = lambda_env(emulator.port, {"JAVA_HOME": jdk})
-    out = subprocess.run(cmd, cwd=scratch, env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(cmd, check=False, cwd=scratch, env=env, capture_output=True, text=True, timeout=120)
     if out.returncode != 0:
         raise CheckFailed(f"{kind} program failed ({out.returncode}): {out.stderr.strip()[-800:]}")
     got = json.loads(out.stdout.strip().splitlines()[-1])
