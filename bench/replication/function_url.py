@@ -111,6 +111,7 @@ class Record:
     arrived: float  # seconds since the server started
     wall_ms: float  # request in -> response out, including any wait for a cold start
     headers: dict[str, str]
+    error: str | None = None  # the start of the answer when it was not a 200
 
 
 class FunctionUrl:
@@ -188,7 +189,8 @@ class FunctionUrl:
         finally:
             with self.lock:
                 self.idle.append(env)
-        rec = Record(env.index, cold, status, t - self.t0, (time.monotonic() - t) * 1e3, headers)
+        error = None if status == 200 else out[:300].decode(errors="replace")
+        rec = Record(env.index, cold, status, t - self.t0, (time.monotonic() - t) * 1e3, headers, error)
         with self.lock:
             self.records.append(rec)
         return status, headers, out
