@@ -51,9 +51,9 @@ rust-check: ## cargo fmt --check and clippy -D warnings over the workspace
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-rust-test: emulator ## core and emulator tests (unit, faults, concurrency, conformance)
+rust-test: emulator ## every crate's tests: core (unit, faults, concurrency, properties, conformance), emulator, bindings, bench
 	@echo "==> Rust tests"
-	$(CARGO) test -p paramsecrets -p paramsecrets-emulator
+	$(CARGO) test --workspace
 
 python-test: emulator ## the Python package: wheel, install into a venv, pytest (incl. conformance)
 	@echo "==> Python package"

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use paramsecrets::transform::{self, Transform};
-use paramsecrets::{Client, ErrorCode, Parameter, Secret, SecretValue, runtime::block_on};
+use paramsecrets::{
+    Client, ErrorCode, Parameter, ParameterRequest, Secret, SecretRequest, Value, runtime::block_on,
+};
 
 use crate::error::{ErrorInfo, NativeError};
 use crate::runtime::{guard, guard_infallible, spawn};
@@ -24,18 +26,32 @@ pub struct NativeClient {
 
 fn secret_text(s: &Secret, secret_id: &str) -> Result<String, NativeError> {
     match &s.value {
-        SecretValue::String(v) => Ok(v.expose().clone()),
-        SecretValue::Binary(_) => Err(NativeError::new(
+        Value::String(v) => Ok(v.expose().clone()),
+        Value::Binary(_) => Err(NativeError::new(
             ErrorCode::InvalidArgument,
             format!("secret {secret_id:?} is binary: read it with getSecretBinary"),
         )),
     }
 }
 
-fn secret_bytes(s: &Secret) -> Vec<u8> {
-    match &s.value {
-        SecretValue::String(v) => v.expose().as_bytes().to_vec(),
-        SecretValue::Binary(b) => b.expose().clone(),
+fn parameter_text(p: &Parameter) -> Result<String, NativeError> {
+    match &p.value {
+        Value::String(v) => Ok(v.expose().clone()),
+        Value::Binary(_) => Err(NativeError::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "parameter {:?} is a binary secret: read it with getParameterBinary",
+                p.name
+            ),
+        )),
+    }
+}
+
+/// The binary value, or the text's UTF-8 bytes.
+fn value_bytes(v: &Value) -> Vec<u8> {
+    match v {
+        Value::String(v) => v.expose().as_bytes().to_vec(),
+        Value::Binary(b) => b.expose().clone(),
     }
 }
 
@@ -183,16 +199,19 @@ impl NativeClient {
     ) -> Result<Arc<Self>, NativeError> {
         guard(|| {
             Ok(Arc::new(NativeClient {
-                inner: options.builder(token).build()?,
+                inner: options.builder(token)?.build()?,
             }))
         })
     }
 
     /// The parameter's value with default options: the hot path, one FFI call on a hit.
-    pub fn parameter_value(&self, name: String) -> Result<Option<String>, NativeError> {
+    pub fn parameter_value(&self, name: String) -> Result<String, NativeError> {
         guard(|| {
-            let p = blocking_parameter(&self.inner, &name, &ParameterOptions::default())?;
-            Ok(p.value.as_ref().map(|v| v.expose().clone()))
+            parameter_text(&*blocking_parameter(
+                &self.inner,
+                &name,
+                &ParameterOptions::default(),
+            )?)
         })
     }
 
@@ -200,10 +219,38 @@ impl NativeClient {
         &self,
         name: String,
         options: ParameterOptions,
-    ) -> Result<Option<String>, NativeError> {
+    ) -> Result<String, NativeError> {
+        guard(|| parameter_text(&*blocking_parameter(&self.inner, &name, &options)?))
+    }
+
+    /// The bytes of a binary secret read through `/aws/reference/secretsmanager/…`, or the
+    /// text's UTF-8 bytes.
+    pub fn parameter_binary(
+        &self,
+        name: String,
+        options: ParameterOptions,
+    ) -> Result<Vec<u8>, NativeError> {
         guard(|| {
-            let p = blocking_parameter(&self.inner, &name, &options)?;
-            Ok(p.value.as_ref().map(|v| v.expose().clone()))
+            Ok(value_bytes(
+                &blocking_parameter(&self.inner, &name, &options)?.value,
+            ))
+        })
+    }
+
+    /// Starts background reads of these names and returns at once (core's `prefetch`).
+    pub fn prefetch(
+        &self,
+        parameters: Vec<String>,
+        secrets: Vec<String>,
+    ) -> Result<(), NativeError> {
+        guard(|| {
+            let params: Vec<ParameterRequest<'_>> = parameters
+                .iter()
+                .map(|n| ParameterRequest::new(n))
+                .collect();
+            let secs: Vec<SecretRequest<'_>> =
+                secrets.iter().map(|n| SecretRequest::new(n)).collect();
+            Ok(self.inner.prefetch(&params, &secs)?)
         })
     }
 
@@ -257,11 +304,9 @@ impl NativeClient {
         options: SecretOptions,
     ) -> Result<Vec<u8>, NativeError> {
         guard(|| {
-            Ok(secret_bytes(&*blocking_secret(
-                &self.inner,
-                &secret_id,
-                &options,
-            )?))
+            Ok(value_bytes(
+                &blocking_secret(&self.inner, &secret_id, &options)?.value,
+            ))
         })
     }
 
@@ -402,8 +447,8 @@ impl NativeClient {
     ) -> Result<Vec<u8>, NativeError> {
         let client = self.inner.clone();
         spawn(async move {
-            Ok(secret_bytes(
-                &*async_secret(client, secret_id, options).await?,
+            Ok(value_bytes(
+                &async_secret(client, secret_id, options).await?.value,
             ))
         })
         .await

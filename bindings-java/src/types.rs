@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use paramsecrets::{ErrorCode, Parameter, ReadOptions, Secret, SecretValue, Stats};
+use paramsecrets::{ErrorCode, Parameter, ReadOptions, Secret, ServerKind, Stats, Value};
 
 use crate::error::{ErrorInfo, NativeError};
 
@@ -20,13 +20,19 @@ pub struct ClientOptions {
     pub secret_ttl: Option<Duration>,
     pub cache_size: Option<u64>,
     pub timeout: Option<Duration>,
+    pub deadline: Option<Duration>,
     pub ready_timeout: Option<Duration>,
     pub stale_if_error: Option<Duration>,
+    /// `auto`, `extension` or `agent`.
+    pub server: Option<String>,
     pub allow_non_loopback: bool,
 }
 
 impl ClientOptions {
-    pub(crate) fn builder(&self, token: Option<String>) -> paramsecrets::ClientBuilder {
+    pub(crate) fn builder(
+        &self,
+        token: Option<String>,
+    ) -> Result<paramsecrets::ClientBuilder, NativeError> {
         let mut b = paramsecrets::Client::builder();
         if let Some(v) = &self.endpoint {
             b = b.endpoint(v.clone());
@@ -52,13 +58,19 @@ impl ClientOptions {
         if let Some(v) = self.timeout {
             b = b.timeout(v);
         }
+        if let Some(v) = self.deadline {
+            b = b.deadline(v);
+        }
         if let Some(v) = self.ready_timeout {
             b = b.ready_timeout(v);
         }
         if let Some(v) = self.stale_if_error {
             b = b.stale_if_error(v);
         }
-        b.allow_non_loopback(self.allow_non_loopback)
+        if let Some(v) = &self.server {
+            b = b.server(ServerKind::parse(v)?);
+        }
+        Ok(b.allow_non_loopback(self.allow_non_loopback))
     }
 }
 
@@ -147,7 +159,10 @@ impl SecretOptions {
 #[derive(Clone, uniffi::Record)]
 pub struct NativeParameter {
     pub name: String,
+    /// The text; `None` when the value is binary (see `binary`).
     pub value: Option<String>,
+    /// Set only for a binary secret read through `/aws/reference/secretsmanager/…`.
+    pub binary: Option<Vec<u8>>,
     pub parameter_type: String,
     pub version: i64,
     pub arn: Option<String>,
@@ -161,7 +176,8 @@ impl From<&Parameter> for NativeParameter {
     fn from(p: &Parameter) -> Self {
         NativeParameter {
             name: p.name.clone(),
-            value: p.value.as_ref().map(|v| v.expose().clone()),
+            value: p.text().map(str::to_string),
+            binary: p.value.bytes().map(<[u8]>::to_vec),
             parameter_type: p.parameter_type.as_str().to_string(),
             version: p.version,
             arn: p.arn.clone(),
@@ -188,8 +204,8 @@ pub struct NativeSecret {
 impl From<&Secret> for NativeSecret {
     fn from(s: &Secret) -> Self {
         let (string, binary) = match &s.value {
-            SecretValue::String(v) => (Some(v.expose().clone()), None),
-            SecretValue::Binary(b) => (None, Some(b.expose().clone())),
+            Value::String(v) => (Some(v.expose().clone()), None),
+            Value::Binary(b) => (None, Some(b.expose().clone())),
         };
         NativeSecret {
             name: s.name.clone(),
@@ -332,11 +348,12 @@ mod tests {
         let Ok(JsonValue::ObjectValue { members }) = v else {
             unreachable!("not an object: {v:?}")
         };
-        assert_eq!(members[0].key, "a");
-        assert_eq!(members[1].key, "b");
-        assert_eq!(members[1].value, JsonValue::IntValue { value: 1 });
+        // Members keep the document's order (serde_json `preserve_order`).
+        assert_eq!(members[0].key, "b");
+        assert_eq!(members[1].key, "a");
+        assert_eq!(members[0].value, JsonValue::IntValue { value: 1 });
         assert_eq!(
-            members[0].value,
+            members[1].value,
             JsonValue::ArrayValue {
                 items: vec![
                     JsonValue::BoolValue { value: true },

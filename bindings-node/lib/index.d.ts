@@ -20,8 +20,12 @@ export interface ClientOptions {
   secretTtl?: number
   /** Cache capacity in entries (least recently used evicted). Default 1000. */
   cacheSize?: number
-  /** Timeout of one HTTP attempt, in **milliseconds**. Default 1000. */
+  /** Timeout of one HTTP attempt, in **milliseconds**. Default 3000. */
   timeoutMs?: number
+  /** The longest a whole read may take, retries included, in milliseconds. Default 5000. */
+  deadlineMs?: number
+  /** The server: `'auto'` (learned from its answers; the default), `'extension'` or `'agent'`. Decides whether `forceFetch` sends the Agent's `refreshNow=true`. */
+  server?: 'auto' | 'extension' | 'agent'
   /** How long to keep retrying while the extension starts, in milliseconds. Default 3000. */
   readyTimeoutMs?: number
   /** Serve an expired value this many seconds past its TTL when a refresh fails transiently. Default 0. */
@@ -101,8 +105,8 @@ export declare class Parameter {
   readonly lastModified: Date | null
   readonly dataType: string | null
   readonly selector: string | null
-  /** The plaintext value. */
-  get value (): string
+  /** The plaintext value; a `Buffer` only for a binary secret read through `/aws/reference/secretsmanager/…`. */
+  get value (): string | Buffer
   /** For `/aws/reference/secretsmanager/…` names: the secret as a JSON string. */
   get sourceResult (): string | null
   toJSON (): Record<string, unknown>
@@ -221,6 +225,12 @@ export declare class Client {
   invalidateSecret (secretId: string): number
   /** Empties the in-process cache (the counters are kept). Synchronous. */
   clearCache (): void
+  /**
+   * Starts reading these in the background and returns at once (for module scope: the
+   * function's INIT phase). The first read of each joins its request or hits the cache; a
+   * prefetch that fails is that read's typed error. Synchronous.
+   */
+  prefetch (names: { parameters?: readonly string[], secrets?: readonly string[] }): void
   /** Counters since the client was built. Synchronous. */
   stats (): Stats
 }

@@ -1,10 +1,13 @@
 //! `ClientRef`: core's async `Client` for JavaScript.
 //!
 //! Every read has two entry points. `cached*` is synchronous: one lookup in the in-process
-//! cache (core's `cached_parameter` / `cached_secret`), never entering the tokio runtime; it
-//! returns `undefined` on a miss. `get*` returns a Promise settled from napi's tokio runtime:
-//! core's single-flight fetch with retries. The JS layer calls the first, then the second on a
-//! miss. Options arrive as positional arguments (cheaper than reading an object's properties).
+//! cache (core's `cached_parameter_memo` / `cached_secret_memo`), never entering the tokio
+//! runtime; it returns `undefined` on a miss, else `[value, generation, slot, ageMs, ttlMs]`:
+//! the value and core's memo ticket, which the JS layer's memo keeps to answer the same read
+//! again without calling in (see `memoViews` and `lib/memo.js`). `get*` returns a Promise
+//! settled from napi's tokio runtime: core's single-flight fetch with retries. The JS layer
+//! calls the first, then the second on a miss. Options arrive as positional arguments (cheaper
+//! than reading an object's properties).
 
 #![allow(clippy::too_many_arguments)]
 
@@ -15,8 +18,8 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use paramsecrets::{
-    Client, Error as CoreError, Parameter, ParameterRequest, ReadOptions, Secret, SecretRequest,
-    Selector, Transform,
+    Client, Error as CoreError, MemoShared, MemoTicket, Parameter, ParameterRequest, ReadOptions,
+    Secret, SecretRequest, Selector, Transform,
 };
 
 use crate::config::{self, ClientOptions};
@@ -100,6 +103,39 @@ fn read_options(
     Ok(o)
 }
 
+/// A cache hit with core's memo ticket: `[value, generation, slot, ageMs, ttlMs]`. The
+/// generation travels as the same `f64` the shared header holds at offset 8, so the JS layer
+/// compares like with like.
+type Ticketed<T> = (T, f64, u32, f64, f64);
+
+fn ticketed<T>(value: T, t: MemoTicket) -> Ticketed<T> {
+    #[allow(clippy::cast_precision_loss)] // exact below 2^53, see `MemoShared`
+    let generation = t.generation as f64;
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    (value, generation, t.slot, ms(t.age), ms(t.ttl))
+}
+
+/// An `ArrayBuffer` over core's memory, kept alive by an `Arc` its finaliser drops; `None`
+/// when the runtime copied instead of sharing (it refuses external buffers: a copy would
+/// never see the generation move, so no memo).
+fn shared_view<'e>(
+    env: &'e Env,
+    shared: &Arc<MemoShared>,
+    ptr: *mut u8,
+    len: usize,
+) -> Result<Option<ArrayBuffer<'e>>> {
+    if len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: `ptr..ptr+len` is inside `shared`, which the hint keeps alive until V8 drops
+    // the buffer; core only touches it through atomics, and JS writes single bytes (the touch
+    // flags) or only reads (the header).
+    let buf = unsafe {
+        ArrayBuffer::from_external(env, ptr, len, shared.clone(), |_env, hint| drop(hint))
+    }?;
+    Ok(std::ptr::eq(buf.as_ptr(), ptr).then_some(buf))
+}
+
 /// Runs `fut` on napi's tokio runtime and settles the returned Promise on the JS thread with
 /// `settle`; a panic in either becomes an `internal` error.
 pub(crate) fn spawn<'e, T, F, S>(
@@ -169,8 +205,9 @@ impl ClientRef {
         })
     }
 
-    /// The cached parameter value, or `undefined` when it is not in the cache (or stale).
-    #[napi]
+    /// The cached parameter value with its memo ticket, or `undefined` when it is not in the
+    /// cache (or stale).
+    #[napi(ts_return_type = "[unknown, number, number, number, number] | undefined")]
     pub fn cached_parameter<'e>(
         &self,
         env: &'e Env,
@@ -181,38 +218,40 @@ impl ClientRef {
         max_age: Option<f64>,
         force_fetch: Option<bool>,
         transform: Option<String>,
-    ) -> Result<Either<Unknown<'e>, Undefined>> {
+    ) -> Result<Either<Ticketed<Unknown<'e>>, Undefined>> {
         guard(env, || {
             let t = check(env, transform::parse(transform.as_deref()))?;
             let q = check(env, ParamQuery::new(name, decrypt, version, label))?;
             let opts = check(env, read_options(max_age, force_fetch))?;
-            match self.inner.cached_parameter(&q.request(), opts) {
-                Some(p) => transform::parameter_value(env, &p, &q.name, t).map(Either::A),
+            match self.inner.cached_parameter_memo(&q.request(), opts) {
+                Some((p, ticket)) => transform::parameter_value(env, &p, &q.name, t)
+                    .map(|v| Either::A(ticketed(v, ticket))),
                 None => Ok(Either::B(())),
             }
         })
     }
 
     /// The hit path of `getParameter(name)` without options: one argument, no option to read.
-    #[napi]
+    #[napi(ts_return_type = "[string, number, number, number, number] | undefined")]
     pub fn cached_parameter_latest<'e>(
         &self,
         env: &'e Env,
         name: String,
-    ) -> Result<Either<Unknown<'e>, Undefined>> {
+    ) -> Result<Either<Ticketed<Unknown<'e>>, Undefined>> {
         guard(env, || {
             match self
                 .inner
-                .cached_parameter(&ParameterRequest::new(&name), ReadOptions::default())
+                .cached_parameter_memo(&ParameterRequest::new(&name), ReadOptions::default())
             {
-                Some(p) => to_unknown(env, p.value_str()).map(Either::A),
+                Some((p, ticket)) => transform::parameter_value(env, &p, &name, None)
+                    .map(|v| Either::A(ticketed(v, ticket))),
                 None => Ok(Either::B(())),
             }
         })
     }
 
-    /// The cached parameter record, or `undefined`.
-    #[napi]
+    /// The cached parameter record with its memo ticket, or `undefined`.
+    #[napi(ts_return_type = "[ParameterRecord, number, number, number, number] | undefined")]
     pub fn cached_parameter_record(
         &self,
         env: &Env,
@@ -222,12 +261,12 @@ impl ClientRef {
         label: Option<String>,
         max_age: Option<f64>,
         force_fetch: Option<bool>,
-    ) -> Result<Either<ParameterRecord, Undefined>> {
+    ) -> Result<Either<Ticketed<ParameterRecord>, Undefined>> {
         guard(env, || {
             let q = check(env, ParamQuery::new(name, decrypt, version, label))?;
             let opts = check(env, read_options(max_age, force_fetch))?;
-            Ok(match self.inner.cached_parameter(&q.request(), opts) {
-                Some(p) => Either::A(ParameterRecord::from(&*p)),
+            Ok(match self.inner.cached_parameter_memo(&q.request(), opts) {
+                Some((p, ticket)) => Either::A(ticketed(ParameterRecord::from(&*p), ticket)),
                 None => Either::B(()),
             })
         })
@@ -288,8 +327,9 @@ impl ClientRef {
         })
     }
 
-    /// The cached secret value (a string or a `Buffer`, or transformed), or `undefined`.
-    #[napi]
+    /// The cached secret value (a string or a `Buffer`, or transformed) with its memo ticket,
+    /// or `undefined`.
+    #[napi(ts_return_type = "[unknown, number, number, number, number] | undefined")]
     pub fn cached_secret<'e>(
         &self,
         env: &'e Env,
@@ -299,7 +339,7 @@ impl ClientRef {
         max_age: Option<f64>,
         force_fetch: Option<bool>,
         transform: Option<String>,
-    ) -> Result<Either<Unknown<'e>, Undefined>> {
+    ) -> Result<Either<Ticketed<Unknown<'e>>, Undefined>> {
         guard(env, || {
             let t = check(env, transform::parse(transform.as_deref()))?;
             let opts = check(env, read_options(max_age, force_fetch))?;
@@ -308,33 +348,35 @@ impl ClientRef {
                 version_id,
                 version_stage,
             };
-            match self.inner.cached_secret(&q.request(), opts) {
-                Some(s) => transform::secret_value(env, &s, &q.id, t).map(Either::A),
+            match self.inner.cached_secret_memo(&q.request(), opts) {
+                Some((s, ticket)) => transform::secret_value(env, &s, &q.id, t)
+                    .map(|v| Either::A(ticketed(v, ticket))),
                 None => Ok(Either::B(())),
             }
         })
     }
 
     /// The hit path of `getSecret(id)` without options.
-    #[napi]
+    #[napi(ts_return_type = "[string | Buffer, number, number, number, number] | undefined")]
     pub fn cached_secret_current<'e>(
         &self,
         env: &'e Env,
         secret_id: String,
-    ) -> Result<Either<Unknown<'e>, Undefined>> {
+    ) -> Result<Either<Ticketed<Unknown<'e>>, Undefined>> {
         guard(env, || {
             match self
                 .inner
-                .cached_secret(&SecretRequest::new(&secret_id), ReadOptions::default())
+                .cached_secret_memo(&SecretRequest::new(&secret_id), ReadOptions::default())
             {
-                Some(s) => transform::secret_value(env, &s, &secret_id, None).map(Either::A),
+                Some((s, ticket)) => transform::secret_value(env, &s, &secret_id, None)
+                    .map(|v| Either::A(ticketed(v, ticket))),
                 None => Ok(Either::B(())),
             }
         })
     }
 
-    /// The cached secret record, or `undefined`.
-    #[napi]
+    /// The cached secret record with its memo ticket, or `undefined`.
+    #[napi(ts_return_type = "[SecretRecord, number, number, number, number] | undefined")]
     pub fn cached_secret_record(
         &self,
         env: &Env,
@@ -343,7 +385,7 @@ impl ClientRef {
         version_stage: Option<String>,
         max_age: Option<f64>,
         force_fetch: Option<bool>,
-    ) -> Result<Either<SecretRecord, Undefined>> {
+    ) -> Result<Either<Ticketed<SecretRecord>, Undefined>> {
         guard(env, || {
             let opts = check(env, read_options(max_age, force_fetch))?;
             let q = SecretQuery {
@@ -351,8 +393,8 @@ impl ClientRef {
                 version_id,
                 version_stage,
             };
-            Ok(match self.inner.cached_secret(&q.request(), opts) {
-                Some(s) => Either::A(SecretRecord::from(&*s)),
+            Ok(match self.inner.cached_secret_memo(&q.request(), opts) {
+                Some((s, ticket)) => Either::A(ticketed(SecretRecord::from(&*s), ticket)),
                 None => Either::B(()),
             })
         })
@@ -503,6 +545,37 @@ impl ClientRef {
         self.inner.clear_cache();
     }
 
+    /// Starts background reads of these names and returns at once (core's `prefetch`).
+    #[napi]
+    pub fn prefetch(&self, env: Env, parameters: Vec<String>, secrets: Vec<String>) -> Result<()> {
+        guard(&env, || {
+            let params: Vec<ParameterRequest<'_>> = parameters
+                .iter()
+                .map(|n| ParameterRequest::new(n))
+                .collect();
+            let secs: Vec<SecretRequest<'_>> =
+                secrets.iter().map(|n| SecretRequest::new(n)).collect();
+            check(&env, self.inner.prefetch(&params, &secs))
+        })
+    }
+
+    /// Core's memory for the JS memo: `[header, touch]`, two `ArrayBuffer`s over it (layout:
+    /// core's `MemoShared`), or `null` when there can be no memo (the cache is off, or this
+    /// runtime copies external buffers). Call once per client.
+    #[napi(ts_return_type = "[ArrayBuffer, ArrayBuffer] | null")]
+    pub fn memo_views<'e>(
+        &self,
+        env: &'e Env,
+    ) -> Result<Option<(ArrayBuffer<'e>, ArrayBuffer<'e>)>> {
+        guard(env, || {
+            let shared = self.inner.memo_shared();
+            let header = shared_view(env, shared, shared.header_ptr(), MemoShared::HEADER_LEN)?;
+            let touch = shared_view(env, shared, shared.touch_ptr(), shared.slots())?;
+            Ok(header.zip(touch))
+        })
+    }
+
+    /// Core's counters (the JS layer adds the hits its memo served).
     #[napi]
     pub fn stats(&self) -> Stats {
         Stats::from(self.inner.stats())

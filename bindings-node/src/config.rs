@@ -2,13 +2,14 @@
 //! environment, exactly as in core.
 //!
 //! Units: `ttl`, `parameterTtl`, `secretTtl` and `staleIfError` are seconds (fractions
-//! allowed), like the environment variables; `timeoutMs` and `readyTimeoutMs` milliseconds.
+//! allowed), like the environment variables; `timeoutMs`, `deadlineMs` and `readyTimeoutMs`
+//! milliseconds.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use napi_derive::napi;
-use paramsecrets::{ClientBuilder, Error as CoreError};
+use paramsecrets::{ClientBuilder, Error as CoreError, ServerKind};
 
 use crate::error::invalid;
 
@@ -23,7 +24,10 @@ pub struct ClientOptions {
     pub secret_ttl: Option<f64>,
     pub cache_size: Option<u32>,
     pub timeout_ms: Option<f64>,
+    pub deadline_ms: Option<f64>,
     pub ready_timeout_ms: Option<f64>,
+    /// `auto`, `extension` or `agent`.
+    pub server: Option<String>,
     pub stale_if_error: Option<f64>,
     pub allow_non_loopback: Option<bool>,
     /// Read defaults from this map instead of `process.env`.
@@ -74,8 +78,14 @@ pub fn builder(o: ClientOptions) -> std::result::Result<ClientBuilder, CoreError
     if let Some(ms) = o.timeout_ms {
         b = b.timeout(millis("timeoutMs", ms)?);
     }
+    if let Some(ms) = o.deadline_ms {
+        b = b.deadline(millis("deadlineMs", ms)?);
+    }
     if let Some(ms) = o.ready_timeout_ms {
         b = b.ready_timeout(millis("readyTimeoutMs", ms)?);
+    }
+    if let Some(kind) = o.server {
+        b = b.server(ServerKind::parse(&kind)?);
     }
     if let Some(s) = o.stale_if_error {
         b = b.stale_if_error(seconds("staleIfError", s)?);

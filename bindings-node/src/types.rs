@@ -5,12 +5,13 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use paramsecrets::{Parameter, Secret, SecretValue};
+use paramsecrets::{Parameter, Secret, Value};
 
 #[napi(object)]
 pub struct ParameterRecord {
     pub name: String,
-    pub value: String,
+    /// A `Buffer` only for a binary secret read through `/aws/reference/secretsmanager/…`.
+    pub value: Either<String, Buffer>,
     #[napi(js_name = "type")]
     pub parameter_type: String,
     pub version: i64,
@@ -25,7 +26,10 @@ impl From<&Parameter> for ParameterRecord {
     fn from(p: &Parameter) -> Self {
         ParameterRecord {
             name: p.name.clone(),
-            value: p.value_str().to_owned(),
+            value: match &p.value {
+                Value::String(v) => Either::A(v.expose().clone()),
+                Value::Binary(b) => Either::B(Buffer::from(b.expose().clone())),
+            },
             parameter_type: p.parameter_type.as_str().to_owned(),
             version: p.version,
             arn: p.arn.clone(),
@@ -51,8 +55,8 @@ pub struct SecretRecord {
 impl From<&Secret> for SecretRecord {
     fn from(s: &Secret) -> Self {
         let (secret_string, secret_binary) = match &s.value {
-            SecretValue::String(v) => (Some(v.expose().clone()), None),
-            SecretValue::Binary(b) => (None, Some(Buffer::from(b.expose().clone()))),
+            Value::String(v) => (Some(v.expose().clone()), None),
+            Value::Binary(b) => (None, Some(Buffer::from(b.expose().clone()))),
         };
         SecretRecord {
             name: s.name.clone(),

@@ -31,6 +31,8 @@ async function clientFor (s, emu) {
   opts.endpoint = c.endpoint === 'closed' ? `http://127.0.0.1:${await closedPort()}` : emu.url
   if (c.timeout_ms !== undefined) opts.timeoutMs = c.timeout_ms
   if (c.ready_timeout_ms !== undefined) opts.readyTimeoutMs = c.ready_timeout_ms
+  if (c.deadline_ms !== undefined) opts.deadlineMs = c.deadline_ms
+  if (c.server !== undefined) opts.server = c.server
   return new Client(opts)
 }
 
@@ -72,6 +74,7 @@ async function run (s, emu) {
       if (r.decrypt !== undefined) o.decrypt = r.decrypt
       if (r.version !== undefined) o.version = r.version
       if (r.label !== undefined) o.label = r.label
+      if (r.force_fetch !== undefined) o.forceFetch = r.force_fetch
       const value = await client.getParameter(r.name, o)
       const record = await client.getParameterRecord(r.name, o)
       return { value, record }
@@ -80,6 +83,7 @@ async function run (s, emu) {
       const o = {}
       if (r.version_id !== undefined) o.versionId = r.version_id
       if (r.version_stage !== undefined) o.versionStage = r.version_stage
+      if (r.force_fetch !== undefined) o.forceFetch = r.force_fetch
       const value = await client.getSecret(r.secret_id, o)
       const record = await client.getSecretRecord(r.secret_id, o)
       return { value, record }
@@ -90,7 +94,7 @@ async function run (s, emu) {
   }
 }
 
-function check (s, got) {
+async function check (s, got, emu) {
   const want = s.expect
   if (want.error !== undefined) {
     assert.ok(got.error, `expected error ${want.error}, got value ${JSON.stringify(got.value)}`)
@@ -107,7 +111,12 @@ function check (s, got) {
   if (want.binary_base64 !== undefined) {
     assert.ok(Buffer.isBuffer(got.value), 'a binary secret is a Buffer')
     assert.equal(got.value.toString('base64'), want.binary_base64)
-    assert.equal(got.record.secretBinary.toString('base64'), want.binary_base64)
+    const recorded = s.request.op === 'get_parameter' ? got.record.value : got.record.secretBinary
+    assert.equal(recorded.toString('base64'), want.binary_base64)
+  }
+  if (want.refresh_now_sent !== undefined) {
+    const sent = (await emu.stats()).keys[`secret:${s.request.secret_id}`]?.refresh_now ?? 0
+    assert.equal(sent > 0, want.refresh_now_sent, `refreshNow sent ${sent} times`)
   }
   if (want.fields !== undefined) {
     const have = fieldsOf(got.record, s.request.op)
@@ -131,7 +140,7 @@ for (const scenarios of groups.values()) {
     })
     try {
       for (const s of scenarios) {
-        await t.test(s.name, async () => check(s, await run(s, emu)))
+        await t.test(s.name, async () => check(s, await run(s, emu), emu))
       }
     } finally {
       await emu.stop()

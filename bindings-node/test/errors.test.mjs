@@ -73,7 +73,7 @@ const cases = {
   not_ready: () => new Client({ endpoint: notReady.url, token: TOKEN, readyTimeoutMs: 200 }).getParameter('/app/plain'),
   unavailable: async () => new Client({ port: await closedPort(), token: TOKEN, readyTimeoutMs: 100 }).getParameter('/app/plain'),
   throttled: () => new Client({ endpoint: ext.url, token: TOKEN }).getParameter('/app/rate-limited'),
-  timeout: () => new Client({ endpoint: ext.url, token: TOKEN, timeoutMs: 50 }).getParameter('/app/slow'),
+  timeout: () => new Client({ endpoint: ext.url, token: TOKEN, timeoutMs: 50, deadlineMs: 80 }).getParameter('/app/slow'),
   upstream: () => new Client({ endpoint: ext.url, token: TOKEN }).getParameter('/app/busy'),
   protocol: () => new Client({ endpoint: ext.url, token: TOKEN }).getParameter('/app/garbage'),
   internal: () => native.__panicForTests(true).catch((e) => { throw errorClassFor(e) })

@@ -6,6 +6,7 @@
 //! runtime and completes an asyncio future.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 
 use pyo3::prelude::*;
@@ -14,7 +15,7 @@ use pyo3::types::PyDict;
 use paramsecrets::blocking::Client as CoreBlocking;
 use paramsecrets::{
     Client as CoreClient, ClientBuilder, Parameter as CoreParameter, ParameterRequest, ReadOptions,
-    Secret as CoreSecret, SecretRequest, Selector, Transform,
+    Secret as CoreSecret, SecretRequest, Selector, ServerKind, Transform,
 };
 
 use crate::error::{self, to_pyerr};
@@ -144,6 +145,14 @@ impl OwnedSecretRequest {
     }
 }
 
+/// The time options of `Client(...)` / `AsyncClient(...)`, in seconds.
+struct Timing {
+    timeout: Option<f64>,
+    deadline: Option<f64>,
+    ready_timeout: Option<f64>,
+    stale_if_error: Option<f64>,
+}
+
 /// The keyword-only options of `Client(...)` / `AsyncClient(...)`, mirroring core's builder.
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -155,11 +164,16 @@ fn build(
     parameter_ttl: Option<f64>,
     secret_ttl: Option<f64>,
     cache_size: Option<i64>,
-    timeout: Option<f64>,
-    ready_timeout: Option<f64>,
-    stale_if_error: Option<f64>,
+    timing: Timing,
+    server: Option<&str>,
     allow_non_loopback: bool,
 ) -> PyResult<CoreClient> {
+    let Timing {
+        timeout,
+        deadline,
+        ready_timeout,
+        stale_if_error,
+    } = timing;
     let mut b = ClientBuilder::new().allow_non_loopback(allow_non_loopback);
     if let Some(p) = port {
         match u16::try_from(p) {
@@ -196,8 +210,14 @@ fn build(
     if let Some(s) = timeout {
         b = b.timeout(seconds(py, "timeout", s)?);
     }
+    if let Some(s) = deadline {
+        b = b.deadline(seconds(py, "deadline", s)?);
+    }
     if let Some(s) = ready_timeout {
         b = b.ready_timeout(seconds(py, "ready_timeout", s)?);
+    }
+    if let Some(kind) = server {
+        b = b.server(ServerKind::parse(kind).map_err(|e| to_pyerr(py, &e))?);
     }
     if let Some(s) = stale_if_error {
         b = b.stale_if_error(seconds(py, "stale_if_error", s)?);
@@ -208,15 +228,35 @@ fn build(
 fn describe(py: Python<'_>, kind: &str, c: &CoreClient) -> PyResult<String> {
     let cfg = c.config();
     Ok(format!(
-        "{kind}(endpoint={}, parameter_ttl={:?}, secret_ttl={:?}, cache_size={}, timeout={:?}, ready_timeout={:?}, stale_if_error={:?})",
+        "{kind}(endpoint={}, parameter_ttl={:?}, secret_ttl={:?}, cache_size={}, timeout={:?}, deadline={:?}, ready_timeout={:?}, stale_if_error={:?}, server={:?})",
         types::py_repr(py, Some(cfg.base_url()))?,
         cfg.parameter_ttl.as_secs_f64(),
         cfg.secret_ttl.as_secs_f64(),
         cfg.cache_size,
         cfg.timeout.as_secs_f64(),
+        cfg.deadline.as_secs_f64(),
         cfg.ready_timeout.as_secs_f64(),
         cfg.stale_if_error.as_secs_f64(),
+        c.server().as_str(),
     ))
+}
+
+/// Starts background reads of these names (core's `prefetch`), returning at once.
+fn prefetch(
+    py: Python<'_>,
+    client: &CoreClient,
+    parameters: Vec<String>,
+    secrets: Vec<String>,
+) -> PyResult<()> {
+    ensure_logging(py);
+    let params: Vec<ParameterRequest<'_>> = parameters
+        .iter()
+        .map(|n| ParameterRequest::new(n))
+        .collect();
+    let secs: Vec<SecretRequest<'_>> = secrets.iter().map(|n| SecretRequest::new(n)).collect();
+    client
+        .prefetch(&params, &secs)
+        .map_err(|e| to_pyerr(py, &e))
 }
 
 /// Builds the `{name: value | exception}` dict of a batch.
@@ -286,8 +326,8 @@ impl Client {
 impl Client {
     #[new]
     #[pyo3(signature = (*, port=None, endpoint=None, token=None, ttl=None, parameter_ttl=None,
-        secret_ttl=None, cache_size=None, timeout=None, ready_timeout=None, stale_if_error=None,
-        allow_non_loopback=false))]
+        secret_ttl=None, cache_size=None, timeout=None, deadline=None, ready_timeout=None,
+        stale_if_error=None, server=None, allow_non_loopback=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -299,8 +339,10 @@ impl Client {
         secret_ttl: Option<f64>,
         cache_size: Option<i64>,
         timeout: Option<f64>,
+        deadline: Option<f64>,
         ready_timeout: Option<f64>,
         stale_if_error: Option<f64>,
+        server: Option<&str>,
         allow_non_loopback: bool,
     ) -> PyResult<Self> {
         guard(py, || {
@@ -313,9 +355,13 @@ impl Client {
                 parameter_ttl,
                 secret_ttl,
                 cache_size,
-                timeout,
-                ready_timeout,
-                stale_if_error,
+                Timing {
+                    timeout,
+                    deadline,
+                    ready_timeout,
+                    stale_if_error,
+                },
+                server,
                 allow_non_loopback,
             )?;
             Ok(Client {
@@ -488,6 +534,20 @@ impl Client {
         self.inner.clear_cache()
     }
 
+    /// Starts reading these in the background and returns at once (for module scope, the
+    /// function's INIT phase): the first read of each joins its request or hits the cache.
+    #[pyo3(signature = (parameters=Vec::new(), secrets=Vec::new()))]
+    fn prefetch(
+        &self,
+        py: Python<'_>,
+        parameters: Vec<String>,
+        secrets: Vec<String>,
+    ) -> PyResult<()> {
+        guard(py, || {
+            prefetch(py, self.inner.as_async(), parameters, secrets)
+        })
+    }
+
     fn stats(&self) -> Stats {
         self.inner.stats().into()
     }
@@ -500,6 +560,144 @@ impl Client {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         describe(py, "Client", self.inner.as_async())
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The default client and the module-level functions
+
+/// The client behind `paramsecrets.get_parameter(...)` and friends: a strong reference to a
+/// `Client`, or null. Native, so that a module-level read costs what the same read on a
+/// `Client` costs (issue 15): the Python wrapper it replaces added a frame, a `**options` dict
+/// and a method lookup per call (303 ns against 179 ns), and a lock here would add two atomic
+/// read-modify-writes. Every access holds the GIL (this abi3 module cannot load into a
+/// free-threaded interpreter), which is what makes the plain pointer safe: no thread can swap
+/// and release the client between another thread's load and its incref.
+static DEFAULT: AtomicPtr<pyo3::ffi::PyObject> = AtomicPtr::new(std::ptr::null_mut());
+
+/// The default client, if one was set or built.
+fn current_default<'py>(py: Python<'py>) -> Option<Bound<'py, Client>> {
+    let p = DEFAULT.load(Ordering::Acquire);
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null slot holds a strong reference to a `Client` (only `swap_default` and
+    // `default_client` store into it, both from a `Py<Client>`), and it is released only by a
+    // swap, which needs the GIL this thread holds (`py`): the object is alive until the incref
+    // `from_borrowed_ptr` makes.
+    Some(unsafe { Bound::from_borrowed_ptr(py, p).cast_into_unchecked() })
+}
+
+/// Stores `client` as the default; returns the one it replaces.
+fn swap_default(py: Python<'_>, client: Option<Py<Client>>) -> Option<Py<Client>> {
+    let new = client.map_or(std::ptr::null_mut(), Py::into_ptr);
+    let old = DEFAULT.swap(new, Ordering::AcqRel);
+    // SAFETY: what the slot held was a strong reference to a `Client`; it is now ours.
+    (!old.is_null()).then(|| unsafe {
+        Bound::from_owned_ptr(py, old)
+            .cast_into_unchecked()
+            .unbind()
+    })
+}
+
+/// The client behind the module-level functions: built from the environment on first use
+/// (`PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, `AWS_SESSION_TOKEN`, ...), then reused. Safe to
+/// keep using after `os.fork()`.
+#[pyfunction]
+pub fn default_client(py: Python<'_>) -> PyResult<Bound<'_, Client>> {
+    if let Some(c) = current_default(py) {
+        return Ok(c);
+    }
+    let built = Bound::new(
+        py,
+        Client::new(
+            py, None, None, None, None, None, None, None, None, None, None, None, None, false,
+        )?,
+    )?;
+    // Two threads racing here (building may let another thread run) build two clients; the
+    // first one stored wins, the other is dropped, both callers get the winner.
+    let ours = built.clone().into_ptr();
+    match DEFAULT.compare_exchange(
+        std::ptr::null_mut(),
+        ours,
+        Ordering::AcqRel,
+        Ordering::Acquire,
+    ) {
+        Ok(_) => Ok(built),
+        Err(_) => {
+            // SAFETY: `ours` is the strong reference `into_ptr` gave up; nobody else has it.
+            drop(unsafe { Bound::from_owned_ptr(py, ours) });
+            default_client(py)
+        }
+    }
+}
+
+/// Replaces the client behind the module-level functions (`None`: build again from the
+/// environment on next use).
+#[pyfunction]
+#[pyo3(signature = (client))]
+pub fn set_default_client(py: Python<'_>, client: Option<Py<Client>>) {
+    drop(swap_default(py, client));
+}
+
+/// Empties the default client's cache (when it was built: this never builds one).
+#[pyfunction]
+pub fn clear_cache(py: Python<'_>) {
+    if let Some(c) = current_default(py) {
+        c.get().clear_cache();
+    }
+}
+
+/// A parameter's value through the default client; the keyword-only options of
+/// `Client.get_parameter`.
+#[pyfunction]
+#[pyo3(signature = (name, *, decrypt=true, version=None, label=None, max_age=None,
+    force_fetch=false, transform=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn get_parameter(
+    py: Python<'_>,
+    name: &str,
+    decrypt: bool,
+    version: Option<i64>,
+    label: Option<&str>,
+    max_age: Option<f64>,
+    force_fetch: bool,
+    transform: Option<&str>,
+) -> PyResult<Py<PyAny>> {
+    default_client(py)?.get().get_parameter(
+        py,
+        name,
+        decrypt,
+        version,
+        label,
+        max_age,
+        force_fetch,
+        transform,
+    )
+}
+
+/// A secret's value through the default client; the keyword-only options of
+/// `Client.get_secret`.
+#[pyfunction]
+#[pyo3(signature = (secret_id, *, version_id=None, version_stage=None, max_age=None,
+    force_fetch=false, transform=None))]
+pub fn get_secret(
+    py: Python<'_>,
+    secret_id: &str,
+    version_id: Option<&str>,
+    version_stage: Option<&str>,
+    max_age: Option<f64>,
+    force_fetch: bool,
+    transform: Option<&str>,
+) -> PyResult<Py<PyAny>> {
+    default_client(py)?.get().get_secret(
+        py,
+        secret_id,
+        version_id,
+        version_stage,
+        max_age,
+        force_fetch,
+        transform,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -604,8 +802,8 @@ fn transform_or_ready(
 impl AsyncClient {
     #[new]
     #[pyo3(signature = (*, port=None, endpoint=None, token=None, ttl=None, parameter_ttl=None,
-        secret_ttl=None, cache_size=None, timeout=None, ready_timeout=None, stale_if_error=None,
-        allow_non_loopback=false))]
+        secret_ttl=None, cache_size=None, timeout=None, deadline=None, ready_timeout=None,
+        stale_if_error=None, server=None, allow_non_loopback=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -617,8 +815,10 @@ impl AsyncClient {
         secret_ttl: Option<f64>,
         cache_size: Option<i64>,
         timeout: Option<f64>,
+        deadline: Option<f64>,
         ready_timeout: Option<f64>,
         stale_if_error: Option<f64>,
+        server: Option<&str>,
         allow_non_loopback: bool,
     ) -> PyResult<Self> {
         guard(py, || {
@@ -631,9 +831,13 @@ impl AsyncClient {
                 parameter_ttl,
                 secret_ttl,
                 cache_size,
-                timeout,
-                ready_timeout,
-                stale_if_error,
+                Timing {
+                    timeout,
+                    deadline,
+                    ready_timeout,
+                    stale_if_error,
+                },
+                server,
                 allow_non_loopback,
             )?;
             Ok(AsyncClient { inner })
@@ -827,6 +1031,18 @@ impl AsyncClient {
 
     fn clear_cache(&self) {
         self.inner.clear_cache()
+    }
+
+    /// Starts reading these in the background and returns at once (not a coroutine: it is
+    /// meant for module scope); the first read of each joins its request or hits the cache.
+    #[pyo3(signature = (parameters=Vec::new(), secrets=Vec::new()))]
+    fn prefetch(
+        &self,
+        py: Python<'_>,
+        parameters: Vec<String>,
+        secrets: Vec<String>,
+    ) -> PyResult<()> {
+        guard(py, || prefetch(py, &self.inner, parameters, secrets))
     }
 
     fn stats(&self) -> Stats {

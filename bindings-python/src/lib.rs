@@ -19,6 +19,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::Secret>()?;
     m.add_class::<types::Stats>()?;
     m.add_class::<runtime::Awaitable>()?;
+    m.add_function(wrap_pyfunction!(client::default_client, m)?)?;
+    m.add_function(wrap_pyfunction!(client::set_default_client, m)?)?;
+    m.add_function(wrap_pyfunction!(client::get_parameter, m)?)?;
+    m.add_function(wrap_pyfunction!(client::get_secret, m)?)?;
+    m.add_function(wrap_pyfunction!(client::clear_cache, m)?)?;
     error::register(m)?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
 
 use paramsecrets::transform::{self, Output, Transform};
-use paramsecrets::{Parameter as CoreParameter, Secret as CoreSecret, SecretValue};
+use paramsecrets::{Parameter as CoreParameter, Secret as CoreSecret, Value as CoreValue};
 
 use crate::error;
 
@@ -113,6 +113,14 @@ fn utc_datetime(py: Python<'_>, epoch_millis: i64) -> PyResult<Py<PyAny>> {
         .unbind())
 }
 
+/// A value as Python sees it: `str`, or `bytes` when binary.
+fn value_object(py: Python<'_>, value: &CoreValue) -> Py<PyAny> {
+    match value {
+        CoreValue::String(s) => PyString::new(py, s.expose()).into_any().unbind(),
+        CoreValue::Binary(b) => PyBytes::new(py, b.expose()).into_any().unbind(),
+    }
+}
+
 /// A parameter with its metadata. `repr` never shows the value.
 #[pyclass(frozen, module = "paramsecrets", name = "Parameter")]
 pub struct Parameter {
@@ -126,10 +134,10 @@ impl Parameter {
         &self.inner.name
     }
 
-    /// The value (`None` only for a binary secret read through `/aws/reference/secretsmanager/`).
+    /// `str`; `bytes` for a binary secret read through `/aws/reference/secretsmanager/`.
     #[getter]
-    fn value(&self) -> Option<&str> {
-        self.inner.value.as_ref().map(|v| v.expose().as_str())
+    fn value(&self, py: Python<'_>) -> Py<PyAny> {
+        value_object(py, &self.inner.value)
     }
 
     /// `"String"`, `"StringList"` or `"SecureString"`.
@@ -243,10 +251,7 @@ impl Secret {
     /// `str` for a SecretString, `bytes` for a SecretBinary.
     #[getter]
     fn value(&self, py: Python<'_>) -> Py<PyAny> {
-        match &self.inner.value {
-            SecretValue::String(s) => PyString::new(py, s.expose()).into_any().unbind(),
-            SecretValue::Binary(b) => PyBytes::new(py, b.expose()).into_any().unbind(),
-        }
+        value_object(py, &self.inner.value)
     }
 
     #[getter]
@@ -260,9 +265,10 @@ impl Secret {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let kind = match self.inner.value {
-            SecretValue::String(_) => "string",
-            SecretValue::Binary(_) => "binary",
+        let kind = if self.inner.value.is_binary() {
+            "binary"
+        } else {
+            "string"
         };
         let stages = PyList::new(py, &self.inner.version_stages)?.repr()?;
         Ok(format!(

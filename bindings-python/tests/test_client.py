@@ -205,13 +205,15 @@ def test_options_are_applied(emulator):
     assert remote.endpoint == "http://10.1.2.3:2773"
 
 
-def test_the_timeout_option_is_seconds(emulator):
-    c = emulator.client(timeout=0.2)
+def test_the_timeout_and_deadline_options_are_seconds(emulator):
+    c = emulator.client(timeout=0.2, deadline=0.3)
     t = time.monotonic()
-    with pytest.raises(paramsecrets.ParamSecretsTimeoutError):
+    with pytest.raises(paramsecrets.ParamSecretsTimeoutError) as e:
         c.get_parameter("/app/slow")
-    # 3 attempts of 0.2 s plus backoff; well under the slow entry's 0.8 s per attempt x 3
-    assert time.monotonic() - t < 2.0
+    # One 0.2 s attempt: a second would not fit in the 0.3 s deadline. The slow entry
+    # answers after 0.8 s, so a timeout or deadline read as milliseconds would not fail here.
+    assert time.monotonic() - t < 0.7
+    assert e.value.status is None
 
 
 def test_environment_configures_the_default_client(emulator, monkeypatch):
@@ -235,6 +237,75 @@ def test_environment_configures_the_default_client(emulator, monkeypatch):
         paramsecrets.clear_cache()
         paramsecrets.get_parameter("/app/plain")
         assert emulator.requests("parameter:/app/plain") == 2
+    finally:
+        paramsecrets.set_default_client(None)
+
+
+def test_module_level_reads_use_the_default_client_with_every_option(client, emulator):
+    paramsecrets.set_default_client(client)
+    try:
+        assert paramsecrets.default_client() is client
+        assert paramsecrets.get_parameter("/app/versioned", version=1) == "v1"
+        assert paramsecrets.get_parameter("/app/versioned", label="Prod") == "v2"
+        assert paramsecrets.get_parameter("/app/config.json", transform="json")["a"] == {"x": "y"}
+        assert paramsecrets.get_secret("app/blob") == SECRET_VALUES[2].encode()
+        assert paramsecrets.get_secret("app/db", version_stage="AWSCURRENT", transform="json")
+        before = client.stats()
+        for _ in range(10):
+            assert paramsecrets.get_parameter("/app/versioned", version=1) == "v1"
+        after = client.stats()
+        assert (after.hits - before.hits, after.misses - before.misses) == (10, 0)
+        paramsecrets.get_parameter("/app/versioned", version=1, force_fetch=True)
+        assert client.stats().misses == after.misses + 1
+        misses = client.stats().misses
+        paramsecrets.clear_cache()
+        paramsecrets.get_parameter("/app/versioned", version=1)
+        assert client.stats().misses == misses + 1, "clear_cache emptied the default client's cache"
+        with pytest.raises(paramsecrets.InvalidArgumentError):
+            paramsecrets.get_parameter("")
+        with pytest.raises(paramsecrets.InvalidArgumentError):
+            paramsecrets.get_secret("app/db", max_age=-1)
+        with pytest.raises(TypeError):
+            paramsecrets.get_parameter(42)
+        with pytest.raises(TypeError):
+            paramsecrets.set_default_client("not a client")
+        assert paramsecrets.default_client() is client
+    finally:
+        paramsecrets.set_default_client(None)
+
+
+def test_clear_cache_never_builds_a_default_client(monkeypatch):
+    for var in ("PARAMSECRETS_TOKEN", "AWS_TOKEN", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", raising=False)
+    paramsecrets.set_default_client(None)
+    paramsecrets.clear_cache()  # nothing built, nothing to clear: no error
+    with pytest.raises(paramsecrets.MissingTokenError):
+        paramsecrets.get_parameter("/app/plain")
+    with pytest.raises(paramsecrets.MissingTokenError):
+        paramsecrets.default_client()
+
+
+def test_threads_share_one_default_client(emulator, monkeypatch):
+    monkeypatch.setenv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", str(emulator.port))
+    monkeypatch.setenv("PARAMSECRETS_TOKEN", TOKEN)
+    paramsecrets.set_default_client(None)
+    try:
+        seen = []
+        start = threading.Barrier(8)
+
+        def read():
+            start.wait()
+            assert paramsecrets.get_parameter("/cold/11") == "cold-11"
+            seen.append(paramsecrets.default_client())
+
+        threads = [threading.Thread(target=read) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(seen) == 8 and all(c is seen[0] for c in seen)
+        assert emulator.requests("parameter:/cold/11") == 1
     finally:
         paramsecrets.set_default_client(None)
 

@@ -87,15 +87,19 @@ def client_options(s: dict, emu: Emulator) -> dict:
         opts["timeout"] = spec["timeout_ms"] / 1000
     if "ready_timeout_ms" in spec:
         opts["ready_timeout"] = spec["ready_timeout_ms"] / 1000
+    if "deadline_ms" in spec:
+        opts["deadline"] = spec["deadline_ms"] / 1000
+    if "server" in spec:
+        opts["server"] = spec["server"]
     return opts
 
 
 def request_call(client, req: dict):
     if req["op"] == "get_parameter":
-        kw = {k: req[k] for k in ("decrypt", "version", "label") if k in req}
+        kw = {k: req[k] for k in ("decrypt", "version", "label", "force_fetch") if k in req}
         return client.get_parameter_record(req["name"], **kw)
     if req["op"] == "get_secret":
-        kw = {k: req[k] for k in ("version_id", "version_stage") if k in req}
+        kw = {k: req[k] for k in ("version_id", "version_stage", "force_fetch") if k in req}
         return client.get_secret_record(req["secret_id"], **kw)
     raise AssertionError(f"unknown op {req['op']!r}")
 
@@ -157,6 +161,10 @@ def test_scenario(running, scenario, api):
     if "value" in expect:
         assert got.value == expect["value"], name
     if "binary_base64" in expect:
-        assert got.secret_binary == base64.b64decode(expect["binary_base64"]), name
+        assert got.value == base64.b64decode(expect["binary_base64"]), name
+    if "refresh_now_sent" in expect:
+        key = f"secret:{scenario['request']['secret_id']}"
+        sent = emu.stats()["keys"].get(key, {}).get("refresh_now", 0)
+        assert (sent > 0) == expect["refresh_now_sent"], f"{name}: refreshNow sent {sent} times"
     for field, want in expect.get("fields", {}).items():
         assert FIELDS[kind][field](got) == want, f"{name}: field {field}"

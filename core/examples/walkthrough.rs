@@ -56,7 +56,7 @@ fn main() -> ExitCode {
                     config.name,
                     config.parameter_type.as_str(),
                     config.version,
-                    config.value_str()
+                    config.text().unwrap_or("(binary)")
                 );
                 println!(
                     "  secret {} (version stages {:?}): JSON with keys {:?}, value not printed",

@@ -2,11 +2,35 @@
 //!
 //! Lookups take a borrowed [`KeyRef`], so a hit is one lock, one hash lookup, a TTL check and
 //! an `Arc` clone: no allocation, no runtime, no environment read.
+//!
+//! ## Host memos ([`MemoShared`])
+//!
+//! In Node and Java one native call costs more than a map lookup, so those bindings keep a
+//! host-side memo of core's answers and serve repeated reads from it without calling in. Core
+//! stays the one place that decides; the memo only repeats an answer while core would give the
+//! same one. Two words of shared memory make that possible, both read by the host without a
+//! call:
+//!
+//! * the **generation**: bumped (under the cache lock, with `Release`) whenever the cache drops,
+//!   replaces or evicts anything: `invalidate`, `clear`, a refill of a present key, an
+//!   eviction at capacity. Every lookup that hands out a [`MemoTicket`] reads it under the same
+//!   lock, so a memo entry stamped with generation `g` is exactly as current as the cache while
+//!   the counter still reads `g`; an insert of a new key into free room changes nothing the
+//!   memo holds and does not bump.
+//! * the **touch flags**: one byte per slot (an entry keeps its slot while it is cached). A memo
+//!   hit writes 1 into its entry's slot; before evicting, the cache gives every flagged entry
+//!   at the cold end a second chance (clears the flag, moves it to the hot end), so a key read
+//!   only through the memo is not evicted as if it were cold. Reads that reach core promote the
+//!   entry themselves, as before.
+//!
+//! Freshness (TTL, `max_age`) is decided from the ticket's `age` and `ttl`; hit counts are kept
+//! by the host and added to [`Stats`](crate::Stats) by the binding (see [`MemoTicket`]).
 
 use std::borrow::Borrow;
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroUsize;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use lru::LruCache;
@@ -160,49 +184,259 @@ impl<'a> Borrow<dyn AsKeyRef + 'a> for CacheKey {
 struct Entry {
     value: CachedValue,
     fetched_at: Instant,
+    /// This entry's index into [`MemoShared`]'s touch flags.
+    slot: u32,
+}
+
+/// The memory a host memo reads without a call (see the module docs). Lives as long as the
+/// longest holder of its `Arc`: the client, and any host view of it (a napi external buffer's
+/// finaliser, a Java `MemorySegment` owner).
+///
+/// Layout, native byte order:
+///
+/// | where | what |
+/// |---|---|
+/// | header + 0 | generation, `u64`; written with `Release`, read it with acquire semantics (Java: `VarHandle.getAcquire`) |
+/// | header + 8 | the same generation as an IEEE-754 `f64` (exact below 2^53), for hosts whose numbers are doubles (a JavaScript `Float64Array`) |
+/// | header + 16 .. 64 | reserved, zero |
+/// | touch + slot | one byte per slot, `0..capacity`: the host writes 1 on a memo hit; core clears it |
+#[derive(Debug)]
+pub struct MemoShared {
+    header: Header,
+    touched: Box<[AtomicU8]>,
+}
+
+// The layout hosts rely on (see the table above).
+const _: () = assert!(std::mem::size_of::<Header>() == 64);
+
+#[derive(Debug, Default)]
+#[repr(C, align(64))]
+struct Header {
+    generation: AtomicU64,
+    generation_f64: AtomicU64,
+    reserved: [u64; 6],
+}
+
+impl MemoShared {
+    /// Bytes of the header (generation words and reserved space).
+    pub const HEADER_LEN: usize = std::mem::size_of::<Header>();
+
+    fn new(slots: usize) -> MemoShared {
+        MemoShared {
+            header: Header::default(),
+            touched: (0..slots).map(|_| AtomicU8::new(0)).collect(),
+        }
+    }
+
+    /// The current generation (what a host reads at header + 0).
+    pub fn generation(&self) -> u64 {
+        self.header.generation.load(Ordering::Acquire)
+    }
+
+    /// Only under the cache lock: lookups that stamp tickets read the counter under the same
+    /// lock, so no ticket can carry the new generation with a value this change dropped.
+    fn bump(&self) {
+        let g = self
+            .header
+            .generation
+            .load(Ordering::Relaxed)
+            .wrapping_add(1);
+        self.header.generation.store(g, Ordering::Release);
+        // Precision loss past 2^53 bumps could make two generations equal: unreachable (at
+        // one bump per nanosecond it takes 104 days).
+        #[allow(clippy::cast_precision_loss)]
+        self.header
+            .generation_f64
+            .store((g as f64).to_bits(), Ordering::Release);
+    }
+
+    /// Start of the header, [`HEADER_LEN`](Self::HEADER_LEN) bytes, for a host view. Hosts
+    /// only read it.
+    pub fn header_ptr(&self) -> *mut u8 {
+        std::ptr::from_ref(&self.header).cast_mut().cast()
+    }
+
+    /// Start of the touch flags, [`slots`](Self::slots) bytes (none when the cache is off).
+    pub fn touch_ptr(&self) -> *mut u8 {
+        self.touched.as_ptr().cast_mut().cast()
+    }
+
+    /// How many touch flags there are: the cache's capacity.
+    pub fn slots(&self) -> usize {
+        self.touched.len()
+    }
+
+    /// What a host does on a memo hit, for hosts that call rather than write the byte.
+    pub fn touch(&self, slot: u32) {
+        if let Some(t) = self.touched.get(slot as usize) {
+            t.store(1, Ordering::Relaxed);
+        }
+    }
+
+    fn take_touch(&self, slot: u32) -> bool {
+        self.touched
+            .get(slot as usize)
+            .is_some_and(|t| t.swap(0, Ordering::Relaxed) != 0)
+    }
+}
+
+/// What a lookup hands a host memo along with the value: the generation it was read at, the
+/// entry's touch slot and its age. The client adds the TTL that applies (see
+/// `Client::cached_parameter_memo`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoTicket {
+    /// The generation under the same lock as the lookup: the memo entry is good while
+    /// [`MemoShared::generation`] still equals it.
+    pub generation: u64,
+    /// The entry's touch slot: write 1 at touch + slot on every memo hit.
+    pub slot: u32,
+    /// How old the value was at the lookup. A host takes its own monotonic clock *before*
+    /// the call and subtracts this: its fetched-at is then no later than core's, so every
+    /// age the host computes is at least the real one (conservative).
+    pub age: Duration,
+    /// How long a value of this kind stays fresh without `max_age` (the kind's TTL). A read
+    /// with `max_age` compares the age with `max_age` instead, exactly as core does.
+    pub ttl: Duration,
+}
+
+struct Lru {
+    map: LruCache<CacheKey, Entry>,
+    /// Slots of dropped entries, to reuse.
+    free: Vec<u32>,
+    /// Slots `next..capacity` were never used.
+    next: u32,
+}
+
+impl Lru {
+    fn release(&mut self, slot: u32) {
+        self.free.push(slot);
+    }
+
+    fn take_slot(&mut self) -> u32 {
+        self.free.pop().unwrap_or_else(|| {
+            let s = self.next;
+            self.next += 1;
+            s
+        })
+    }
+}
+
+/// A hit: the value, with what a host memo needs to repeat it.
+pub(crate) struct Hit {
+    pub(crate) value: CachedValue,
+    pub(crate) generation: u64,
+    pub(crate) slot: u32,
+    pub(crate) age: Duration,
 }
 
 /// The bounded LRU. Capacity 0 turns it off.
 pub(crate) struct Cache {
-    lru: Option<Mutex<LruCache<CacheKey, Entry>>>,
+    lru: Option<Mutex<Lru>>,
+    shared: Arc<MemoShared>,
 }
 
 impl Cache {
     pub(crate) fn new(capacity: usize) -> Cache {
+        // Slots are u32: no cache this size fits in memory anyway.
+        let capacity = capacity.min(u32::MAX as usize);
+        let lru = NonZeroUsize::new(capacity).map(|c| {
+            Mutex::new(Lru {
+                map: LruCache::new(c),
+                free: Vec::new(),
+                next: 0,
+            })
+        });
+        let slots = if lru.is_some() { capacity } else { 0 };
         Cache {
-            lru: NonZeroUsize::new(capacity).map(|c| Mutex::new(LruCache::new(c))),
+            lru,
+            shared: Arc::new(MemoShared::new(slots)),
         }
     }
 
-    /// A value fetched less than `max_age` ago. The hot path.
+    pub(crate) fn shared(&self) -> &Arc<MemoShared> {
+        &self.shared
+    }
+
+    /// A value fetched less than `max_age` ago. The hot path: one lock, one lookup.
     #[inline]
-    pub(crate) fn get(&self, key: KeyRef<'_>, max_age: Duration) -> Option<CachedValue> {
+    pub(crate) fn get(&self, key: KeyRef<'_>, max_age: Duration) -> Option<Hit> {
         if max_age.is_zero() {
             return None;
         }
         let lru = self.lru.as_ref()?;
         let mut lru = lru.lock();
-        let entry = lru.get(&key as &dyn AsKeyRef)?;
-        (entry.fetched_at.elapsed() < max_age).then(|| entry.value.clone())
+        // Read under the lock that every bump holds: see `MemoShared::bump`.
+        let generation = self.shared.header.generation.load(Ordering::Relaxed);
+        let entry = lru.map.get(&key as &dyn AsKeyRef)?;
+        let age = entry.fetched_at.elapsed();
+        (age < max_age).then(|| Hit {
+            value: entry.value.clone(),
+            generation,
+            slot: entry.slot,
+            age,
+        })
     }
 
     /// Stores a fresh answer; returns whether another entry was evicted to make room.
     pub(crate) fn insert(&self, key: CacheKey, value: CachedValue) -> bool {
         let Some(lru) = &self.lru else { return false };
-        let entry = Entry {
-            value,
-            fetched_at: Instant::now(),
-        };
+        let fetched_at = Instant::now();
         let mut lru = lru.lock();
-        // `put` hands back this key's previous entry, if any; a new key into a full cache
-        // evicts the least recently used one. (No key clone just to compare keys afterwards.)
-        let full = lru.len() == lru.cap().get();
-        lru.put(key, entry).is_none() && full
+        if let Some(e) = lru.map.get_mut(&key) {
+            // A refill: the old value goes, so memo entries holding it must too.
+            e.value = value;
+            e.fetched_at = fetched_at;
+            self.shared.bump();
+            return false;
+        }
+        let mut evicted = false;
+        if lru.map.len() == lru.map.cap().get() {
+            self.second_chances(&mut lru.map);
+            if let Some((_, old)) = lru.map.pop_lru() {
+                lru.release(old.slot);
+                evicted = true;
+                self.shared.bump();
+            }
+        }
+        let slot = lru.take_slot();
+        // A touch left by the slot's previous entry says nothing about this one.
+        self.shared.take_touch(slot);
+        lru.map.push(
+            key,
+            Entry {
+                value,
+                fetched_at,
+                slot,
+            },
+        );
+        evicted
+    }
+
+    /// Moves entries at the cold end that a host memo touched since they were last looked at
+    /// to the hot end (clearing their flags), so the eviction that follows takes an entry
+    /// nobody read. Bounded by the length: each turn clears a flag.
+    fn second_chances(&self, map: &mut LruCache<CacheKey, Entry>) {
+        for _ in 0..map.len() {
+            let touched = match map.peek_lru() {
+                Some((_, e)) => self.shared.take_touch(e.slot),
+                None => return,
+            };
+            if !touched {
+                return;
+            }
+            if let Some((k, e)) = map.pop_lru() {
+                map.push(k, e);
+            }
+        }
     }
 
     pub(crate) fn clear(&self) {
         if let Some(lru) = &self.lru {
-            lru.lock().clear();
+            let mut lru = lru.lock();
+            lru.map.clear();
+            lru.free.clear();
+            lru.next = 0;
+            self.shared.bump();
         }
     }
 
@@ -211,19 +445,25 @@ impl Cache {
         let Some(lru) = &self.lru else { return 0 };
         let mut lru = lru.lock();
         let doomed: Vec<CacheKey> = lru
+            .map
             .iter()
             .map(|(k, _)| k)
             .filter(|k| k.name() == (parameter, name))
             .cloned()
             .collect();
         for k in &doomed {
-            lru.pop(k);
+            if let Some(e) = lru.map.pop(k) {
+                lru.release(e.slot);
+            }
+        }
+        if !doomed.is_empty() {
+            self.shared.bump();
         }
         doomed.len()
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.lru.as_ref().map(|l| l.lock().len()).unwrap_or(0)
+        self.lru.as_ref().map(|l| l.lock().map.len()).unwrap_or(0)
     }
 }
 
@@ -235,7 +475,7 @@ mod tests {
     fn param(v: &str) -> CachedValue {
         CachedValue::Parameter(Arc::new(Parameter {
             name: "n".into(),
-            value: Some(Sensitive::new(v.into())),
+            value: crate::types::Value::String(Sensitive::new(v.into())),
             parameter_type: ParameterType::String,
             version: 1,
             arn: None,
@@ -246,9 +486,9 @@ mod tests {
         }))
     }
 
-    fn value_of(v: Option<CachedValue>) -> Option<String> {
-        match v? {
-            CachedValue::Parameter(p) => Some(p.value_str().to_string()),
+    fn value_of(v: Option<Hit>) -> Option<String> {
+        match v?.value {
+            CachedValue::Parameter(p) => p.text().map(str::to_string),
             CachedValue::Secret(_) => None,
         }
     }
@@ -329,11 +569,113 @@ mod tests {
         assert_eq!(cache.len(), 0);
     }
 
+    fn gen_of(cache: &Cache) -> u64 {
+        cache.shared().generation()
+    }
+
+    fn f64_gen_of(cache: &Cache) -> f64 {
+        // What a JavaScript `Float64Array` over the header reads at offset 8.
+        let words = cache.shared().header_ptr().cast::<u64>();
+        // SAFETY: the header is 64 aligned bytes, alive while `cache` is.
+        f64::from_bits(unsafe { words.add(1).read_volatile() })
+    }
+
+    #[test]
+    fn the_generation_moves_on_every_drop_replace_and_eviction_only() {
+        let cache = Cache::new(2);
+        let a = KeyRef::Parameter(ParameterRequest::new("/a"));
+        let b = KeyRef::Parameter(ParameterRequest::new("/b"));
+        let c = KeyRef::Parameter(ParameterRequest::new("/c"));
+        let g0 = gen_of(&cache);
+        cache.insert(a.into(), param("a"));
+        cache.insert(b.into(), param("b"));
+        assert_eq!(gen_of(&cache), g0, "a new key into free room drops nothing");
+        let hit = cache.get(a, LONG).map(|h| h.generation);
+        assert_eq!(
+            hit,
+            Some(g0),
+            "a ticket carries the generation of its lookup"
+        );
+        cache.insert(a.into(), param("a2"));
+        assert_eq!(gen_of(&cache), g0 + 1, "a refill replaces the value");
+        cache.insert(c.into(), param("c"));
+        assert_eq!(gen_of(&cache), g0 + 2, "an eviction at capacity");
+        assert_eq!(cache.invalidate(true, "/nothing"), 0);
+        assert_eq!(gen_of(&cache), g0 + 2, "invalidating nothing drops nothing");
+        assert_eq!(cache.invalidate(true, "/a"), 1);
+        assert_eq!(gen_of(&cache), g0 + 3, "invalidate");
+        cache.clear();
+        assert_eq!(gen_of(&cache), g0 + 4, "clear");
+        assert_eq!(
+            f64_gen_of(&cache),
+            (g0 + 4) as f64,
+            "the f64 word says the same"
+        );
+        assert_eq!(cache.get(c, LONG).map(|h| h.generation), None);
+    }
+
+    #[test]
+    fn a_touched_entry_gets_a_second_chance_before_eviction() {
+        let cache = Cache::new(2);
+        let a = KeyRef::Parameter(ParameterRequest::new("/a"));
+        let b = KeyRef::Parameter(ParameterRequest::new("/b"));
+        let c = KeyRef::Parameter(ParameterRequest::new("/c"));
+        let d = KeyRef::Parameter(ParameterRequest::new("/d"));
+        cache.insert(a.into(), param("a"));
+        let slot_a = cache.get(a, LONG).map(|h| h.slot);
+        cache.insert(b.into(), param("b"));
+        let slot_b = cache.get(b, LONG).map(|h| h.slot);
+        assert_ne!(slot_a, slot_b);
+        // `a` is now the cold end as far as core knows; a memo serves it and touches it.
+        let slot_a = slot_a.unwrap_or(u32::MAX);
+        cache.shared().touch(slot_a);
+        assert!(cache.insert(c.into(), param("c")));
+        assert!(cache.get(a, LONG).is_some(), "the memo's hot key stays");
+        assert!(cache.get(b, LONG).is_none(), "the cold one goes");
+        // The flag was spent: untouched since, `a` is the cold end again after `c` is read.
+        assert!(cache.get(c, LONG).is_some());
+        assert!(cache.insert(d.into(), param("d")));
+        assert!(cache.get(a, LONG).is_none());
+        // The freed slot is reused.
+        let slot_d = cache.get(d, LONG).map(|h| h.slot);
+        assert_eq!(slot_d, Some(slot_a));
+    }
+
+    #[test]
+    fn every_entry_touched_still_evicts_one() {
+        let cache = Cache::new(3);
+        let keys = ["/a", "/b", "/c"].map(|n| KeyRef::Parameter(ParameterRequest::new(n)));
+        for k in keys {
+            cache.insert(k.into(), param("v"));
+        }
+        for slot in 0..3 {
+            cache.shared().touch(slot);
+        }
+        let d = KeyRef::Parameter(ParameterRequest::new("/d"));
+        assert!(cache.insert(d.into(), param("d")));
+        assert_eq!(cache.len(), 3);
+        assert!(
+            cache.get(keys[0], LONG).is_none(),
+            "all equal: the oldest goes"
+        );
+    }
+
+    #[test]
+    fn a_ticket_tells_the_age() {
+        let cache = Cache::new(2);
+        let a = KeyRef::Parameter(ParameterRequest::new("/a"));
+        cache.insert(a.into(), param("a"));
+        std::thread::sleep(Duration::from_millis(3));
+        let age = cache.get(a, LONG).map(|h| h.age).unwrap_or_default();
+        assert!(age >= Duration::from_millis(3) && age < LONG, "{age:?}");
+    }
+
     #[test]
     fn capacity_zero_stores_nothing() {
         let cache = Cache::new(0);
         let k = KeyRef::Parameter(ParameterRequest::new("/a"));
         assert!(!cache.insert(k.into(), param("v")));
         assert!(cache.get(k, LONG).is_none());
+        assert_eq!(cache.shared().slots(), 0);
     }
 }

@@ -2,16 +2,16 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use parking_lot::Mutex;
 
-use crate::cache::{Cache, CacheKey, CachedValue, KeyRef};
-use crate::config::{ClientBuilder, Config};
-use crate::error::{Error, Result, Retry};
+use crate::cache::{Cache, CacheKey, CachedValue, Hit, KeyRef, MemoShared, MemoTicket};
+use crate::config::{ClientBuilder, Config, ServerKind};
+use crate::error::{Error, ErrorCode, Result, Retry};
 use crate::protocol;
 use crate::retry;
 use crate::transport;
@@ -19,6 +19,16 @@ use crate::types::{Parameter, ParameterRequest, ReadOptions, Secret, SecretReque
 
 /// At most this many requests of one batch are in flight at once.
 pub const BATCH_CONCURRENCY: usize = 8;
+
+/// On Lambda, how long a read retries "not ready" (and refused connections) before deciding it
+/// runs during INIT. The managed extension serves nothing until INIT is over, and INIT cannot
+/// end while init code waits, so waiting longer only delays the failure (and bills INIT time).
+/// What it must absorb is the start-up race: the first invocation's read reaching the
+/// extension a few milliseconds before the extension has seen its own INVOKE event.
+pub const LAMBDA_STARTUP_RACE: Duration = Duration::from_millis(80);
+
+/// How long a prefetch keeps waiting for the extension to serve: Lambda's INIT limit.
+pub const PREFETCH_READY_WINDOW: Duration = Duration::from_secs(10);
 
 type Flight = Shared<BoxFuture<'static, Result<CachedValue>>>;
 
@@ -35,6 +45,11 @@ struct Inner {
     cache: Cache,
     flights: Mutex<Flights>,
     counters: Counters,
+    /// The server as configured, or as learned from its answers ([`ServerKind`] as u8).
+    server: AtomicU8,
+    /// Wakes prefetches sleeping between "not ready" attempts: a read that joins one is the
+    /// sign that INIT is over, so it should not wait out its backoff.
+    wake_prefetches: tokio::sync::Notify,
 }
 
 /// State that does not survive `fork()`: the connection pool belongs to the parent's runtime
@@ -43,6 +58,30 @@ struct Flights {
     pid: u32,
     http: reqwest::Client,
     in_flight: HashMap<CacheKey, Flight>,
+    /// Prefetches that failed for a reason a new request would not change (not found,
+    /// denied, a bad token): handed to the first read of that key, once.
+    prefetch_failures: HashMap<CacheKey, Error>,
+}
+
+/// How a flight was started: it decides the URL and how long start-up errors are retried.
+#[derive(Clone, Copy, Default)]
+struct FlightKind {
+    /// `force_fetch`: ask the Agent to bypass its own cache too (`refreshNow=true`).
+    refresh: bool,
+    /// Started by `prefetch`: waits out INIT in the background.
+    prefetch: bool,
+}
+
+const SERVER_AUTO: u8 = 0;
+const SERVER_EXTENSION: u8 = 1;
+const SERVER_AGENT: u8 = 2;
+
+fn server_code(kind: ServerKind) -> u8 {
+    match kind {
+        ServerKind::Auto => SERVER_AUTO,
+        ServerKind::Extension => SERVER_EXTENSION,
+        ServerKind::Agent => SERVER_AGENT,
+    }
 }
 
 #[derive(Default)]
@@ -96,8 +135,11 @@ impl Client {
                     pid: std::process::id(),
                     http,
                     in_flight: HashMap::new(),
+                    prefetch_failures: HashMap::new(),
                 }),
                 counters: Counters::default(),
+                server: AtomicU8::new(server_code(config.server)),
+                wake_prefetches: tokio::sync::Notify::new(),
                 config,
             }),
         })
@@ -107,6 +149,82 @@ impl Client {
         &self.inner.config
     }
 
+    /// The server this client talks to: as configured, or as learned from its answers
+    /// (`Auto` until one told).
+    pub fn server(&self) -> ServerKind {
+        match self.inner.server.load(Relaxed) {
+            SERVER_EXTENSION => ServerKind::Extension,
+            SERVER_AGENT => ServerKind::Agent,
+            _ => ServerKind::Auto,
+        }
+    }
+
+    /// Starts reading these parameters and secrets in the background and returns at once.
+    ///
+    /// Meant for the function's INIT phase (module scope), when the extension serves nothing:
+    /// each read waits, in the background, until the extension serves (up to
+    /// [`PREFETCH_READY_WINDOW`]), then fills the cache. A later read of the same request joins
+    /// the one in flight or hits the cache. A prefetch that fails with an error a new request
+    /// would not change (not found, denied, bad token) hands that error to the first read of
+    /// the name; one that failed transiently is simply read again by that read. Nothing is
+    /// logged above debug level and nothing of it outlives the process.
+    ///
+    /// Fails only on invalid names (before anything starts).
+    pub fn prefetch(
+        &self,
+        parameters: &[ParameterRequest<'_>],
+        secrets: &[SecretRequest<'_>],
+    ) -> Result<()> {
+        for p in parameters {
+            protocol::validate_parameter(p)?;
+        }
+        for s in secrets {
+            protocol::validate_secret(s)?;
+        }
+        let rt = crate::runtime::shared()?;
+        let keys = parameters
+            .iter()
+            .map(|p| KeyRef::Parameter(*p))
+            .chain(secrets.iter().map(|s| KeyRef::Secret(*s)));
+        for key in keys {
+            if self
+                .inner
+                .cache
+                .get(key, self.max_age(key, ReadOptions::default()))
+                .is_some()
+            {
+                continue;
+            }
+            let flight = {
+                let mut flights = self.inner.flights.lock();
+                self.inner.adopt_process(&mut flights)?;
+                let owned = CacheKey::from(key);
+                if flights.in_flight.contains_key(&owned) {
+                    continue;
+                }
+                let kind = FlightKind {
+                    refresh: false,
+                    prefetch: true,
+                };
+                let f = Inner::fly(
+                    self.inner.clone(),
+                    flights.http.clone(),
+                    owned.clone(),
+                    kind,
+                )
+                .boxed()
+                .shared();
+                flights.in_flight.insert(owned, f.clone());
+                f
+            };
+            // Driven by its own task, so it progresses whether or not anyone reads it.
+            rt.spawn(async move {
+                let _ = flight.await;
+            });
+        }
+        Ok(())
+    }
+
     fn max_age(&self, key: KeyRef<'_>, opts: ReadOptions) -> Duration {
         opts.max_age.unwrap_or(match key {
             KeyRef::Parameter(_) => self.inner.config.parameter_ttl,
@@ -114,13 +232,63 @@ impl Client {
         })
     }
 
-    fn lookup(&self, key: KeyRef<'_>, opts: ReadOptions) -> Option<CachedValue> {
+    fn lookup(&self, key: KeyRef<'_>, opts: ReadOptions) -> Option<Hit> {
         if opts.force_fetch {
             return None;
         }
-        let v = self.inner.cache.get(key, self.max_age(key, opts))?;
+        let hit = self.inner.cache.get(key, self.max_age(key, opts))?;
         bump(&self.inner.counters.hits);
-        Some(v)
+        Some(hit)
+    }
+
+    /// The shared memory a host memo reads without a call (generation, touch flags): see
+    /// [`MemoShared`]. The same for the client's whole life.
+    pub fn memo_shared(&self) -> &Arc<MemoShared> {
+        self.inner.cache.shared()
+    }
+
+    fn ticket(&self, key: KeyRef<'_>, hit: &Hit) -> MemoTicket {
+        MemoTicket {
+            generation: hit.generation,
+            slot: hit.slot,
+            age: hit.age,
+            ttl: self.max_age(key, ReadOptions::default()),
+        }
+    }
+
+    /// [`cached_parameter`](Self::cached_parameter), with the ticket a host memo needs to
+    /// repeat this answer without calling (see [`MemoShared`]). Counted as a hit, like every
+    /// lookup that finds a value; the host counts the hits it serves itself.
+    #[inline]
+    pub fn cached_parameter_memo(
+        &self,
+        req: &ParameterRequest<'_>,
+        opts: ReadOptions,
+    ) -> Option<(Arc<Parameter>, MemoTicket)> {
+        let key = KeyRef::Parameter(*req);
+        let hit = self.lookup(key, opts)?;
+        let ticket = self.ticket(key, &hit);
+        match hit.value {
+            CachedValue::Parameter(p) => Some((p, ticket)),
+            CachedValue::Secret(_) => None,
+        }
+    }
+
+    /// [`cached_secret`](Self::cached_secret) with a memo ticket (see
+    /// [`cached_parameter_memo`](Self::cached_parameter_memo)).
+    #[inline]
+    pub fn cached_secret_memo(
+        &self,
+        req: &SecretRequest<'_>,
+        opts: ReadOptions,
+    ) -> Option<(Arc<Secret>, MemoTicket)> {
+        let key = KeyRef::Secret(*req);
+        let hit = self.lookup(key, opts)?;
+        let ticket = self.ticket(key, &hit);
+        match hit.value {
+            CachedValue::Secret(s) => Some((s, ticket)),
+            CachedValue::Parameter(_) => None,
+        }
     }
 
     /// The cached parameter, when a fresh one is there: synchronous, for bindings that want
@@ -131,7 +299,7 @@ impl Client {
         req: &ParameterRequest<'_>,
         opts: ReadOptions,
     ) -> Option<Arc<Parameter>> {
-        match self.lookup(KeyRef::Parameter(*req), opts)? {
+        match self.lookup(KeyRef::Parameter(*req), opts)?.value {
             CachedValue::Parameter(p) => Some(p),
             CachedValue::Secret(_) => None,
         }
@@ -140,7 +308,7 @@ impl Client {
     /// The cached secret, when a fresh one is there (see [`cached_parameter`](Self::cached_parameter)).
     #[inline]
     pub fn cached_secret(&self, req: &SecretRequest<'_>, opts: ReadOptions) -> Option<Arc<Secret>> {
-        match self.lookup(KeyRef::Secret(*req), opts)? {
+        match self.lookup(KeyRef::Secret(*req), opts)?.value {
             CachedValue::Secret(s) => Some(s),
             CachedValue::Parameter(_) => None,
         }
@@ -272,16 +440,35 @@ impl Client {
             match flights.in_flight.get(&owned) {
                 Some(f) => {
                     bump(&self.inner.counters.coalesced);
+                    // Perhaps a prefetch waiting out INIT: a read means INIT is over.
+                    self.inner.wake_prefetches.notify_waiters();
                     f.clone()
                 }
                 None => {
-                    // A flight may have landed between our lookup and this lock.
-                    if let Some(v) = self.lookup(key, opts) {
-                        return Ok(v);
+                    if !flights.prefetch_failures.is_empty() {
+                        if let Some(e) = flights.prefetch_failures.remove(&owned) {
+                            drop(flights);
+                            bump(&self.inner.counters.misses);
+                            bump(&self.inner.counters.errors);
+                            return Err(e);
+                        }
                     }
-                    let f = Inner::fly(self.inner.clone(), flights.http.clone(), owned.clone())
-                        .boxed()
-                        .shared();
+                    // A flight may have landed between our lookup and this lock.
+                    if let Some(hit) = self.lookup(key, opts) {
+                        return Ok(hit.value);
+                    }
+                    let kind = FlightKind {
+                        refresh: opts.force_fetch,
+                        prefetch: false,
+                    };
+                    let f = Inner::fly(
+                        self.inner.clone(),
+                        flights.http.clone(),
+                        owned.clone(),
+                        kind,
+                    )
+                    .boxed()
+                    .shared();
                     flights.in_flight.insert(owned, f.clone());
                     f
                 }
@@ -307,6 +494,7 @@ impl Inner {
             // Its connections belong to the parent's runtime; dropping them here could block.
             std::mem::forget(old);
             std::mem::forget(std::mem::take(&mut flights.in_flight));
+            flights.prefetch_failures.clear();
             flights.pid = pid;
         }
         Ok(())
@@ -320,8 +508,13 @@ impl Inner {
     }
 
     /// One single-flight fetch: request (with retries), store, or fall back to a stale value.
-    async fn fly(inner: Arc<Inner>, http: reqwest::Client, key: CacheKey) -> Result<CachedValue> {
-        let result = inner.request(&http, &key).await;
+    async fn fly(
+        inner: Arc<Inner>,
+        http: reqwest::Client,
+        key: CacheKey,
+        kind: FlightKind,
+    ) -> Result<CachedValue> {
+        let result = inner.request(&http, &key, kind).await;
         let ttl = inner.ttl(&key);
         let window = inner.config.stale_if_error;
         let out = match result {
@@ -335,7 +528,7 @@ impl Inner {
             }
             Err(e) if e.code().is_transient() && !window.is_zero() => {
                 match inner.cache.get(key.as_ref(), ttl.saturating_add(window)) {
-                    Some(stale) => {
+                    Some(Hit { value: stale, .. }) => {
                         log::debug!(
                             "paramsecrets: serving a stale value after a {} error",
                             e.code()
@@ -348,14 +541,44 @@ impl Inner {
             }
             Err(e) => Err(e),
         };
-        inner.flights.lock().in_flight.remove(&key);
+        let mut flights = inner.flights.lock();
+        flights.in_flight.remove(&key);
+        if kind.prefetch {
+            match &out {
+                Err(e) if !e.code().is_transient() => {
+                    log::debug!("paramsecrets: a prefetch failed: {}", e.code());
+                    flights.prefetch_failures.insert(key, e.clone());
+                }
+                _ => {}
+            }
+        }
         out
     }
 
-    /// Sends the request, retrying as DESIGN §3 says.
-    async fn request(&self, http: &reqwest::Client, key: &CacheKey) -> Result<CachedValue> {
+    /// Learns the server from an answer that tells (only while the kind is `Auto`).
+    fn learn_server(&self, kind: ServerKind) {
+        let _ = self
+            .server
+            .compare_exchange(SERVER_AUTO, server_code(kind), Relaxed, Relaxed);
+    }
+
+    /// Sends the request, retrying as the [`Retry`] of each failure allows, within the read's
+    /// deadline.
+    ///
+    /// Start-up errors (refused, "not ready") are retried until the readiness deadline, except
+    /// on Lambda: there they are retried only through [`LAMBDA_STARTUP_RACE`], because a
+    /// "not ready" that lasts longer means the read runs during INIT, which cannot end while it
+    /// waits; the read then fails with `not_ready` and says what to do. Off Lambda nothing
+    /// changes. A prefetch waits up to [`PREFETCH_READY_WINDOW`] instead, and its deadline
+    /// counts from the extension's first real answer.
+    async fn request(
+        &self,
+        http: &reqwest::Client,
+        key: &CacheKey,
+        kind: FlightKind,
+    ) -> Result<CachedValue> {
         let req = key.as_ref();
-        let (path, subject) = match req {
+        let (mut path, subject) = match req {
             KeyRef::Parameter(p) => (
                 protocol::parameter_path(&p),
                 protocol::Subject::Parameter(p.name),
@@ -365,24 +588,67 @@ impl Inner {
                 protocol::Subject::Secret(s.secret_id),
             ),
         };
+        if kind.refresh
+            && matches!(req, KeyRef::Secret(_))
+            && self.server.load(Relaxed) == SERVER_AGENT
+        {
+            protocol::push_refresh_now(&mut path);
+        }
         let url = [self.config.base_url.as_str(), &path].concat();
+        let cfg = &self.config;
         let started = Instant::now();
+        let startup_window = if kind.prefetch {
+            PREFETCH_READY_WINDOW.max(cfg.ready_timeout)
+        } else if cfg.in_lambda {
+            LAMBDA_STARTUP_RACE.min(cfg.ready_timeout)
+        } else {
+            cfg.ready_timeout
+        };
+        // Where the deadline counts from; a prefetch moves it past the start-up errors.
+        let mut clock = started;
         let mut attempt: u32 = 0;
         let mut transient_retries: u32 = 0;
+        let mut stretched = false;
+        let mut last_startup: Option<Error> = None;
         loop {
             attempt += 1;
+            let now = Instant::now();
+            let left = (clock + cfg.deadline).saturating_duration_since(now);
+            let mut timeout = if stretched {
+                left
+            } else {
+                cfg.timeout.min(left)
+            };
+            // On Lambda, an attempt inside the start-up race ends with the race: a server
+            // that holds "not ready" answers must not stretch INIT.
+            let race_left = (started + startup_window).saturating_duration_since(now);
+            let race_capped = last_startup.is_some() && !kind.prefetch && race_left < timeout;
+            if race_capped {
+                timeout = race_left;
+            }
             bump(&self.counters.requests);
-            let err = match self.attempt(http, &url, req, &subject).await {
+            let err = match self.attempt(http, &url, req, &subject, timeout).await {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
+            if race_capped && err.retry() == Retry::TimedOut {
+                if let Some(e) = last_startup.take() {
+                    return Err(self.startup_failure(e, &subject).with_attempts(attempt));
+                }
+            }
+            let now = Instant::now();
             let wait = retry::jittered(attempt);
+            let left = (clock + cfg.deadline).saturating_duration_since(now);
             let again = match err.retry() {
                 Retry::Never => false,
                 Retry::StartUp => {
-                    started.elapsed().saturating_add(wait) < self.config.ready_timeout
+                    now.saturating_duration_since(started).saturating_add(wait) < startup_window
+                        && (kind.prefetch || wait < left)
                 }
-                Retry::Transient => transient_retries < retry::MAX_TRANSIENT_RETRIES,
+                Retry::Transient => transient_retries < retry::MAX_TRANSIENT_RETRIES && wait < left,
+                Retry::ServerRetried | Retry::TimedOut => {
+                    transient_retries == 0 && wait.saturating_add(cfg.timeout) <= left
+                }
             };
             log::debug!(
                 "paramsecrets: {subject} attempt {attempt} failed: {}{}",
@@ -390,13 +656,49 @@ impl Inner {
                 if again { ", retrying" } else { "" }
             );
             if !again {
+                let err = if err.retry() == Retry::StartUp {
+                    self.startup_failure(err, &subject)
+                } else {
+                    err
+                };
                 return Err(err.with_attempts(attempt));
             }
-            if err.retry() == Retry::Transient {
-                transient_retries += 1;
+            match err.retry() {
+                Retry::StartUp => {
+                    if kind.prefetch {
+                        clock = now;
+                    }
+                    last_startup = Some(err);
+                }
+                Retry::TimedOut => {
+                    // The one retry of a timed-out attempt may use all the time left: a
+                    // slow-but-working server fits, and nothing is sent a third time.
+                    stretched = true;
+                    transient_retries += 1;
+                }
+                _ => transient_retries += 1,
             }
             bump(&self.counters.retries);
-            tokio::time::sleep(wait).await;
+            if kind.prefetch {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = self.wake_prefetches.notified() => {}
+                }
+            } else {
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+
+    /// The error a read ends with when the server was still starting. On Lambda a lasting
+    /// "not ready" means INIT: say so, and what to do instead.
+    fn startup_failure(&self, err: Error, subject: &protocol::Subject<'_>) -> Error {
+        if self.config.in_lambda && err.code() == ErrorCode::NotReady {
+            err.with_message(format!(
+                "{subject} cannot be read yet: the Parameters and Secrets extension serves nothing during the function's INIT phase, and INIT cannot end while this read waits. Read it inside the handler, or call prefetch(...) at module scope to fetch it in the background as soon as the extension serves"
+            ))
+        } else {
+            err
         }
     }
 
@@ -406,21 +708,32 @@ impl Inner {
         url: &str,
         req: KeyRef<'_>,
         subject: &protocol::Subject<'_>,
+        timeout: Duration,
     ) -> Result<CachedValue> {
-        let answer = transport::get(http, url, self.config.timeout, subject).await?;
+        let answer = transport::get(http, url, timeout, subject).await?;
         if answer.status != 200 {
-            return Err(protocol::classify(
+            let err = protocol::classify(
                 answer.status,
                 answer.errortype.as_deref(),
                 &answer.body,
                 &subject.to_string(),
-            ));
+            );
+            if let Some(kind) = protocol::server_of_error(answer.status, &answer.body, &err) {
+                self.learn_server(kind);
+            }
+            return Err(err);
         }
         let parsed = match req {
-            KeyRef::Parameter(p) => protocol::parse_parameter(&answer.body, &p)
-                .map(|p| CachedValue::Parameter(Arc::new(p))),
+            KeyRef::Parameter(p) => {
+                self.learn_server(ServerKind::Extension);
+                protocol::parse_parameter(&answer.body, &p)
+                    .map(|p| CachedValue::Parameter(Arc::new(p)))
+            }
             KeyRef::Secret(s) => {
-                protocol::parse_secret(&answer.body, &s).map(|s| CachedValue::Secret(Arc::new(s)))
+                protocol::parse_secret_answer(&answer.body, &s).map(|(s, server)| {
+                    self.learn_server(server);
+                    CachedValue::Secret(Arc::new(s))
+                })
             }
         };
         parsed.map_err(|e| e.with_status(200))

@@ -26,6 +26,10 @@ pub const CACHE_SIZE_ENV: &str = "PARAMSECRETS_CACHE_SIZE";
 pub const TIMEOUT_ENV: &str = "PARAMSECRETS_TIMEOUT_MS";
 pub const READY_TIMEOUT_ENV: &str = "PARAMSECRETS_READY_TIMEOUT_MS";
 pub const STALE_IF_ERROR_ENV: &str = "PARAMSECRETS_STALE_IF_ERROR";
+pub const DEADLINE_ENV: &str = "PARAMSECRETS_DEADLINE_MS";
+pub const SERVER_ENV: &str = "PARAMSECRETS_SERVER";
+/// Set by Lambda (and the Runtime Interface Emulator) in every execution environment.
+pub const LAMBDA_RUNTIME_API_ENV: &str = "AWS_LAMBDA_RUNTIME_API";
 /// The header that carries the token (an SSRF guard, DESIGN §2).
 pub const TOKEN_HEADER: &str = "X-Aws-Parameters-Secrets-Token";
 
@@ -33,12 +37,54 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// The managed extension clamps its TTLs to this; mirroring its setting never exceeds it.
 const EXTENSION_MAX_TTL: Duration = Duration::from_secs(300);
 pub const DEFAULT_CACHE_SIZE: usize = 1000;
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1000);
+/// Per attempt: longer than the Secrets Manager Agent's own SDK retries against an unreachable
+/// AWS (about 2–2.5 s), so its answer (a stale value, or 502 `ConnectionError`) reaches the
+/// caller instead of our timeout cutting it off.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(3000);
+/// The whole read, retries included: one full attempt plus room for quick retries, well
+/// inside Lambda's INIT limit (10 s); a function with Lambda's default 3 s timeout ends first.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(5000);
 pub const DEFAULT_READY_TIMEOUT: Duration = Duration::from_millis(3000);
 /// Response bodies larger than this are refused (DESIGN §3, Security).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Names and ids longer than this are refused before any request.
 pub const MAX_NAME_BYTES: usize = 2048;
+
+/// Which server the client talks to. It decides one thing: whether `force_fetch` may send the
+/// Agent's `refreshNow=true` (the managed extension documents no such parameter, and the
+/// Agent rejects query keys it does not know, so neither gets one it cannot take).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    /// Learn it from the answers (a secret answer with or without `ResultMetadata`, the
+    /// Agent's 403 `Bad Token` or JSON error bodies); until known, act as for the extension.
+    Auto,
+    /// The AWS Parameters and Secrets Lambda Extension.
+    Extension,
+    /// The open-source AWS Secrets Manager Agent.
+    Agent,
+}
+
+impl ServerKind {
+    /// The spelling of options and `PARAMSECRETS_SERVER`: `auto`, `extension`, `agent`.
+    pub fn parse(s: &str) -> Result<ServerKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(ServerKind::Auto),
+            "extension" => Ok(ServerKind::Extension),
+            "agent" => Ok(ServerKind::Agent),
+            other => Err(Error::invalid(format!(
+                "unknown server {other:?}: expected \"auto\", \"extension\" or \"agent\""
+            ))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerKind::Auto => "auto",
+            ServerKind::Extension => "extension",
+            ServerKind::Agent => "agent",
+        }
+    }
+}
 
 /// The resolved settings of one client. Built by [`ClientBuilder`].
 #[derive(Clone)]
@@ -50,8 +96,15 @@ pub struct Config {
     pub secret_ttl: Duration,
     pub cache_size: usize,
     pub timeout: Duration,
+    /// The whole read, retries included.
+    pub deadline: Duration,
     pub ready_timeout: Duration,
     pub stale_if_error: Duration,
+    pub server: ServerKind,
+    /// Running inside a Lambda execution environment (`AWS_LAMBDA_RUNTIME_API` is set): a
+    /// "not ready" answer then means the function's INIT phase, which cannot end while the read
+    /// waits, so only the start-up race is retried (see `client`).
+    pub in_lambda: bool,
 }
 
 impl Config {
@@ -69,8 +122,11 @@ impl fmt::Debug for Config {
             .field("secret_ttl", &self.secret_ttl)
             .field("cache_size", &self.cache_size)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("ready_timeout", &self.ready_timeout)
             .field("stale_if_error", &self.stale_if_error)
+            .field("server", &self.server)
+            .field("in_lambda", &self.in_lambda)
             .finish()
     }
 }
@@ -87,8 +143,10 @@ pub struct ClientBuilder {
     secret_ttl: Option<Duration>,
     cache_size: Option<usize>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     ready_timeout: Option<Duration>,
     stale_if_error: Option<Duration>,
+    server: Option<ServerKind>,
     allow_non_loopback: bool,
     env: Option<HashMap<String, String>>,
 }
@@ -153,6 +211,18 @@ impl ClientBuilder {
     /// The timeout of one HTTP attempt, body included.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest a whole read may take, retries included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Which server answers (default: `PARAMSECRETS_SERVER`, else [`ServerKind::Auto`]).
+    pub fn server(mut self, server: ServerKind) -> Self {
+        self.server = Some(server);
         self
     }
 
@@ -244,7 +314,25 @@ impl ClientBuilder {
                 "the request timeout must be greater than zero",
             ));
         }
+        let deadline = millis(self.deadline, DEADLINE_ENV, DEFAULT_DEADLINE)?;
+        if deadline.is_zero() {
+            return Err(Error::invalid(format!(
+                "the read deadline ({DEADLINE_ENV} or the deadline option) must be greater than zero"
+            )));
+        }
         let ready_timeout = millis(self.ready_timeout, READY_TIMEOUT_ENV, DEFAULT_READY_TIMEOUT)?;
+        let server = match self.server {
+            Some(s) => s,
+            None => match self.var(SERVER_ENV) {
+                Some(v) => ServerKind::parse(&v).map_err(|_| {
+                    Error::invalid(format!(
+                        "environment variable {SERVER_ENV} must be auto, extension or agent, got {v:?}"
+                    ))
+                })?,
+                None => ServerKind::Auto,
+            },
+        };
+        let in_lambda = self.var(LAMBDA_RUNTIME_API_ENV).is_some();
         let stale_if_error = match self.stale_if_error {
             Some(d) => d,
             None => self
@@ -259,8 +347,11 @@ impl ClientBuilder {
             secret_ttl,
             cache_size,
             timeout,
+            deadline,
             ready_timeout,
             stale_if_error,
+            server,
+            in_lambda,
         })
     }
 
@@ -400,8 +491,11 @@ mod tests {
         assert_eq!(c.parameter_ttl, DEFAULT_TTL);
         assert_eq!(c.secret_ttl, DEFAULT_TTL);
         assert_eq!(c.cache_size, 1000);
-        assert_eq!(c.timeout, Duration::from_millis(1000));
+        assert_eq!(c.timeout, Duration::from_millis(3000));
+        assert_eq!(c.deadline, Duration::from_millis(5000));
         assert_eq!(c.ready_timeout, Duration::from_millis(3000));
+        assert_eq!(c.server, ServerKind::Auto);
+        assert!(!c.in_lambda);
         assert_eq!(c.stale_if_error, Duration::ZERO);
         assert_eq!(c.token.expose(), "tok");
     }
@@ -466,6 +560,9 @@ mod tests {
                 (TIMEOUT_ENV, "250"),
                 (READY_TIMEOUT_ENV, "500"),
                 (STALE_IF_ERROR_ENV, "60"),
+                (DEADLINE_ENV, "900"),
+                (SERVER_ENV, "Agent"),
+                (LAMBDA_RUNTIME_API_ENV, "127.0.0.1:9001"),
             ]))
             .port(1234)
             .secret_ttl(Duration::from_secs(7))
@@ -478,6 +575,15 @@ mod tests {
         assert_eq!(c.timeout, Duration::from_millis(250));
         assert_eq!(c.ready_timeout, Duration::from_millis(500));
         assert_eq!(c.stale_if_error, Duration::from_secs(60));
+        assert_eq!(c.deadline, Duration::from_millis(900));
+        assert_eq!(c.server, ServerKind::Agent);
+        assert!(c.in_lambda);
+        let c = ClientBuilder::new()
+            .env(env(&[("AWS_SESSION_TOKEN", "t"), (SERVER_ENV, "agent")]))
+            .server(ServerKind::Extension)
+            .build_config()
+            .expect("config");
+        assert_eq!(c.server, ServerKind::Extension);
     }
 
     #[test]
@@ -501,6 +607,8 @@ mod tests {
             (PORT_ENV, "0"),
             (TTL_ENV, "-1"),
             (TIMEOUT_ENV, "1.5"),
+            (DEADLINE_ENV, "0"),
+            (SERVER_ENV, "proxy"),
         ] {
             let err = ClientBuilder::new()
                 .env(env(&[("AWS_SESSION_TOKEN", "t"), (k, v)]))

@@ -102,16 +102,26 @@ impl fmt::Display for ErrorCode {
 
 /// How the retry loop treats an error; decided where the error is made, because the same
 /// code can come from failures that deserve different treatment (a refused connection at
-/// start-up vs a reset mid-run).
+/// start-up vs a reset mid-run, our own timeout vs a server's 504).
+///
+/// Every retry also has to fit under the read's overall deadline ([`crate::Config::deadline`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Retry {
     /// Never retried: the answer will not change (401, not found, bad input).
     Never,
     /// The extension is starting (refused connection, 400 "not ready"): retried until the
-    /// readiness deadline.
+    /// readiness deadline, or only through the start-up race on Lambda (see `client`).
     StartUp,
-    /// Transient (429, 5xx, timeouts, resets): at most two extra attempts.
+    /// Transient (429, 5xx, resets, answers cut short): at most two extra attempts.
     Transient,
+    /// The server already retried upstream before answering (502 `ConnectionError`, 504
+    /// `TimeoutError`): at most one extra attempt, and only when a whole attempt still fits
+    /// before the deadline.
+    ServerRetried,
+    /// Our own per-attempt timeout ran out while the server may still be working: at most one
+    /// extra attempt, only when a whole attempt fits, and that attempt may use all the time
+    /// left (a retry that would only be cut off again duplicates the server's work).
+    TimedOut,
 }
 
 /// The error every paramsecrets operation returns.
@@ -188,6 +198,11 @@ impl Error {
 
     pub(crate) fn with_retry(self, retry: Retry) -> Error {
         self.edit(|i| i.retry = retry)
+    }
+
+    pub(crate) fn with_message(self, message: impl Into<String>) -> Error {
+        let m = message.into();
+        self.edit(|i| i.message = m)
     }
 
     pub(crate) fn with_attempts(self, attempts: u32) -> Error {

@@ -16,7 +16,7 @@
 //! let db = client
 //!     .get_secret(&SecretRequest::new("dev/app/db"), ReadOptions::default())
 //!     .await?;
-//! println!("{} {:?}", config.value_str().len(), db.name);
+//! println!("{} {:?}", config.text().map_or(0, str::len), db.name);
 //! # Ok(()) }
 //! ```
 //!
@@ -36,11 +36,12 @@ mod transport;
 mod types;
 mod wire;
 
+pub use cache::{MemoShared, MemoTicket};
 pub use client::{BATCH_CONCURRENCY, Client};
-pub use config::{ClientBuilder, Config};
+pub use config::{ClientBuilder, Config, ServerKind};
 pub use error::{Error, ErrorCode, Result};
 pub use transform::Transform;
 pub use types::{
-    Parameter, ParameterRequest, ParameterType, ReadOptions, Secret, SecretRequest, SecretValue,
-    Selector, Sensitive, Stats, Timestamp,
+    Parameter, ParameterRequest, ParameterType, ReadOptions, Secret, SecretRequest, Selector,
+    Sensitive, Stats, Timestamp, Value,
 };

@@ -4,13 +4,13 @@
 
 use base64::Engine as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::Value;
+use serde_json::Value as Json;
 
-use crate::config::MAX_NAME_BYTES;
+use crate::config::{MAX_NAME_BYTES, ServerKind};
 use crate::error::{Error, ErrorCode, Result, Retry};
 use crate::types::{
-    Parameter, ParameterRequest, ParameterType, Secret, SecretRequest, SecretValue, Selector,
-    Sensitive, Timestamp,
+    Parameter, ParameterRequest, ParameterType, Secret, SecretRequest, Selector, Sensitive,
+    Timestamp, Value,
 };
 use crate::wire;
 
@@ -66,6 +66,25 @@ pub fn secret_path(req: &SecretRequest<'_>) -> String {
         push_query(&mut out, "versionStage", s);
     }
     out
+}
+
+/// Adds the Agent's `refreshNow=true` to a secret path: the Agent then skips its own cache.
+/// Only for the Agent: the managed extension documents no such parameter.
+pub fn push_refresh_now(path: &mut String) {
+    push_query(path, "refreshNow", "true");
+}
+
+/// What an error answer says about the server, when it says something: the managed extension
+/// answers a bad token with 401, the Agent with 403 `Bad Token`; only the Agent sends JSON
+/// error bodies (`__type`) and plain `Not found` for a route it lacks.
+pub(crate) fn server_of_error(status: u16, body: &[u8], err: &Error) -> Option<ServerKind> {
+    match status {
+        401 => Some(ServerKind::Extension),
+        403 if body.starts_with(b"Bad Token") => Some(ServerKind::Agent),
+        404 if body == b"Not found" => Some(ServerKind::Agent),
+        _ if err.aws_type().is_some() && aws_error(body).is_some() => Some(ServerKind::Agent),
+        _ => None,
+    }
 }
 
 /// Checks a name, id, label or stage before any request: non-empty, at most 2048 bytes, no
@@ -158,6 +177,9 @@ pub fn parse_date(s: &str) -> Option<Timestamp> {
 }
 
 /// Parses a 200 answer to a parameter read.
+///
+/// A `null` or missing `Value` is a protocol error, never an empty value, except for a binary
+/// secret read through `/aws/reference/secretsmanager/…`, whose bytes come in `SourceResult`.
 pub fn parse_parameter(body: &[u8], req: &ParameterRequest<'_>) -> Result<Parameter> {
     let subject = Subject::Parameter(req.name);
     let answer: wire::ParameterAnswer = decode(body, &subject)?;
@@ -166,9 +188,24 @@ pub fn parse_parameter(body: &[u8], req: &ParameterRequest<'_>) -> Result<Parame
             "the answer for {subject} has no \"Parameter\" object"
         )));
     };
+    let source_result = p.source_result.take().map(Sensitive::new);
+    let value = match p.value.take() {
+        Some(text) => Value::String(Sensitive::new(text)),
+        None => match source_result
+            .as_ref()
+            .and_then(|s| referenced_binary(s.expose()))
+        {
+            Some(bytes) => Value::Binary(Sensitive::new(bytes)),
+            None => {
+                return Err(protocol(format!(
+                    "the answer for {subject} has no Value (null or missing), and no binary secret in its SourceResult"
+                )));
+            }
+        },
+    };
     Ok(Parameter {
         name: p.name.take().unwrap_or_else(|| req.name.to_string()),
-        value: p.value.take().map(Sensitive::new),
+        value,
         parameter_type: p
             .kind
             .take()
@@ -179,18 +216,33 @@ pub fn parse_parameter(body: &[u8], req: &ParameterRequest<'_>) -> Result<Parame
         last_modified: p.last_modified.0,
         data_type: p.data_type.take(),
         selector: p.selector.take(),
-        source_result: p.source_result.take().map(Sensitive::new),
+        source_result,
     })
+}
+
+/// The bytes of a binary secret inside a reference's `SourceResult` JSON string.
+fn referenced_binary(source_result: &str) -> Option<Vec<u8>> {
+    let parsed: wire::SourceResult = serde_json::from_str(source_result).ok()?;
+    parsed.secret_binary.as_ref()?.readable()
 }
 
 /// Parses a 200 answer to a secret read.
 pub fn parse_secret(body: &[u8], req: &SecretRequest<'_>) -> Result<Secret> {
+    parse_secret_answer(body, req).map(|(s, _)| s)
+}
+
+/// [`parse_secret`], and which server the answer's shape says sent it (the managed extension
+/// adds `"ResultMetadata": {}`, the Agent does not).
+pub(crate) fn parse_secret_answer(
+    body: &[u8],
+    req: &SecretRequest<'_>,
+) -> Result<(Secret, ServerKind)> {
     let subject = Subject::Secret(req.secret_id);
     let mut s: wire::SecretAnswer = decode(body, &subject)?;
     let value = match (s.secret_string.take(), s.secret_binary.0.as_deref()) {
-        (Some(string), _) => SecretValue::String(Sensitive::new(string)),
+        (Some(string), _) => Value::String(Sensitive::new(string)),
         (None, Some(b64)) => match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
-            Ok(bytes) => SecretValue::Binary(Sensitive::new(bytes)),
+            Ok(bytes) => Value::Binary(Sensitive::new(bytes)),
             Err(_) => {
                 return Err(protocol(format!(
                     "the SecretBinary of {subject} is not valid base64"
@@ -203,14 +255,19 @@ pub fn parse_secret(body: &[u8], req: &SecretRequest<'_>) -> Result<Secret> {
             )));
         }
     };
-    Ok(Secret {
+    let server = match s.result_metadata {
+        Some(_) => ServerKind::Extension,
+        None => ServerKind::Agent,
+    };
+    let secret = Secret {
         name: s.name.take(),
         arn: s.arn.take(),
         version_id: s.version_id.take(),
         version_stages: std::mem::take(&mut s.version_stages.0),
         created_date: s.created_date.0,
         value,
-    })
+    };
+    Ok((secret, server))
 }
 
 /// A short, printable excerpt of an error body. Quoted only for 4xx answers, whose bodies are
@@ -229,8 +286,8 @@ fn excerpt(body: &[u8]) -> String {
 /// The Agent's `{"__type": "...", "message": "..."}` error body. Its JSON is built by string
 /// formatting upstream, so a failure to parse just means "no type".
 fn aws_error(body: &[u8]) -> Option<(String, Option<String>)> {
-    let map = match serde_json::from_slice::<Value>(body).ok()? {
-        Value::Object(m) => m,
+    let map = match serde_json::from_slice::<Json>(body).ok()? {
+        Json::Object(m) => m,
         _ => return None,
     };
     let t = map.get("__type")?.as_str()?;
@@ -239,7 +296,7 @@ fn aws_error(body: &[u8]) -> Option<(String, Option<String>)> {
     let message = map
         .get("message")
         .or_else(|| map.get("Message"))
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .map(|m| m.chars().take(300).collect());
     Some((t, message))
 }
@@ -247,71 +304,84 @@ fn aws_error(body: &[u8]) -> Option<(String, Option<String>)> {
 /// Turns a non-200 answer into the error a caller sees.
 ///
 /// `subject` is e.g. `parameter "/app/db"`; `errortype` the `x-amzn-errortype` header.
+///
+/// Order matters: an AWS error type in a JSON body (the Agent passes the upstream status
+/// through, so a not-found may come as 400 from AWS or 404 from a local fake) decides the code
+/// at any status. Only then do statuses speak: 401/403, the extension's plain-text 400s, 429,
+/// and an *untyped* 404/405, which means the server does not serve that route.
 pub fn classify(status: u16, errortype: Option<&str>, body: &[u8], subject: &str) -> Error {
     let text = excerpt(body);
-    let typed = aws_error(body).or_else(|| {
+    let body_type = aws_error(body);
+    let header_type = || {
         errortype
             .map(|t| t.split(':').next().unwrap_or(t).trim().to_string())
             .filter(|t| !t.is_empty())
-            .map(|t| (t, None))
-    });
-    let err = match status {
-        401 | 403 => Error::new(
-            ErrorCode::Unauthorized,
-            format!(
-                "the extension rejected the token for {subject} (HTTP {status}); the token must be the function's current AWS_SESSION_TOKEN (or the Agent's configured token)"
-            ),
+    };
+    let (err, aws_type) = match body_type {
+        Some((t, message)) => (
+            classify_aws_type(status, &t, message.as_deref(), subject),
+            Some(t),
         ),
-        400 if text.to_ascii_lowercase().contains("not ready") => Error::new(
-            ErrorCode::NotReady,
-            format!(
-                "the extension is not ready to serve traffic yet (reading {subject}); it is still starting, or the read happened during the function's INIT phase"
-            ),
-        )
-        .with_retry(Retry::StartUp),
-        429 => Error::new(
-            ErrorCode::Throttled,
-            format!("the extension throttled the read of {subject} (HTTP 429)"),
-        )
-        .with_retry(Retry::Transient),
-        404 | 405 => Error::new(
-            ErrorCode::Protocol,
-            format!(
-                "the server does not serve this request for {subject} (HTTP {status}: {text:?}); the Secrets Manager Agent serves secrets only, not parameters"
-            ),
-        ),
-        _ if typed.is_some() => {
-            let (t, message) = typed.clone().unwrap_or_default();
-            classify_aws_type(status, &t, message.as_deref(), subject)
+        None => {
+            let header = header_type();
+            let err = match (status, &header) {
+                (401 | 403, _) => Error::new(
+                    ErrorCode::Unauthorized,
+                    format!(
+                        "the extension rejected the token for {subject} (HTTP {status}); the token must be the function's current AWS_SESSION_TOKEN (or the Agent's configured token)"
+                    ),
+                ),
+                (400, _) if text.to_ascii_lowercase().contains("not ready") => Error::new(
+                    ErrorCode::NotReady,
+                    format!(
+                        "the extension is not ready to serve traffic yet (reading {subject}); it is still starting, or the read happened during the function's INIT phase"
+                    ),
+                )
+                .with_retry(Retry::StartUp),
+                (429, _) => Error::new(
+                    ErrorCode::Throttled,
+                    format!("the extension throttled the read of {subject} (HTTP 429)"),
+                )
+                .with_retry(Retry::Transient),
+                (_, Some(t)) => classify_aws_type(status, t, None, subject),
+                (404 | 405, None) => Error::new(
+                    ErrorCode::Protocol,
+                    format!(
+                        "the server does not serve this request for {subject} (HTTP {status}: {text:?}); the Secrets Manager Agent serves secrets only, not parameters"
+                    ),
+                ),
+                (400, None) if is_agent_validation(&text) => Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("the server refused the request for {subject}: {text}"),
+                ),
+                (400, None) => Error::new(
+                    ErrorCode::NotFoundOrDenied,
+                    format!(
+                        "{subject} was not found, or the function may not read it: the extension answers HTTP 400 {text:?} for both. Its CloudWatch logs name the cause; check the name and region, and the execution role's permissions (ssm:GetParameter / secretsmanager:GetSecretValue, and kms:Decrypt)"
+                    ),
+                ),
+                // A gateway timeout comes after the server's own upstream attempts.
+                (504, None) => Error::new(
+                    ErrorCode::Timeout,
+                    format!("the extension timed out reading {subject} (HTTP 504)"),
+                )
+                .with_retry(Retry::ServerRetried),
+                (500..=599, None) => Error::new(
+                    ErrorCode::Upstream,
+                    format!("the extension failed reading {subject} (HTTP {status})"),
+                )
+                .with_retry(Retry::Transient),
+                _ => Error::new(
+                    ErrorCode::Protocol,
+                    format!("unexpected HTTP status {status} reading {subject}"),
+                ),
+            };
+            (err, header)
         }
-        400 if is_agent_validation(&text) => Error::new(
-            ErrorCode::InvalidArgument,
-            format!("the server refused the request for {subject}: {text}"),
-        ),
-        400 => Error::new(
-            ErrorCode::NotFoundOrDenied,
-            format!(
-                "{subject} was not found, or the function may not read it: the extension answers HTTP 400 {text:?} for both. Its CloudWatch logs name the cause; check the name and region, and the execution role's permissions (ssm:GetParameter / secretsmanager:GetSecretValue, and kms:Decrypt)"
-            ),
-        ),
-        504 => Error::new(
-            ErrorCode::Timeout,
-            format!("the extension timed out reading {subject} (HTTP 504)"),
-        )
-        .with_retry(Retry::Transient),
-        500..=599 => Error::new(
-            ErrorCode::Upstream,
-            format!("the extension failed reading {subject} (HTTP {status})"),
-        )
-        .with_retry(Retry::Transient),
-        _ => Error::new(
-            ErrorCode::Protocol,
-            format!("unexpected HTTP status {status} reading {subject}"),
-        ),
     };
     let err = err.with_status(status);
-    match typed {
-        Some((t, _)) => err.with_aws_type(t),
+    match aws_type {
+        Some(t) => err.with_aws_type(t),
         None => err,
     }
 }
@@ -341,6 +411,16 @@ fn classify_aws_type(status: u16, t: &str, message: Option<&str>, subject: &str)
             Retry::Never,
             "may not be read by this function",
         )
+    } else if t.contains("InvalidRequest")
+        || t.contains("Validation")
+        || t.contains("InvalidParameter")
+    {
+        // e.g. a versionId and a versionStage that do not belong together.
+        (
+            ErrorCode::InvalidArgument,
+            Retry::Never,
+            "was asked for with arguments the server refused",
+        )
     } else if t.contains("Throttl")
         || t.contains("TooManyRequests")
         || t.contains("RequestLimitExceeded")
@@ -351,12 +431,23 @@ fn classify_aws_type(status: u16, t: &str, message: Option<&str>, subject: &str)
             "was throttled upstream",
         )
     } else if t.contains("Timeout") {
-        (ErrorCode::Timeout, Retry::Transient, "timed out upstream")
+        // The Agent's 504 `TimeoutError`: its SDK already retried.
+        (
+            ErrorCode::Timeout,
+            Retry::ServerRetried,
+            "timed out upstream",
+        )
+    } else if t.contains("ConnectionError") {
+        // The Agent's 502 after its SDK's own retries against an unreachable AWS.
+        (
+            ErrorCode::Upstream,
+            Retry::ServerRetried,
+            "could not be fetched: the server could not reach AWS",
+        )
     } else if status >= 500
         || t.contains("InternalFailure")
         || t.contains("InternalServer")
         || t.contains("ServiceUnavailable")
-        || t.contains("ConnectionError")
     {
         (ErrorCode::Upstream, Retry::Transient, "failed upstream")
     } else {
@@ -442,7 +533,7 @@ mod tests {
         let body = br#"{"Parameter":{"ARN":"arn:aws:ssm:us-east-1:1:parameter/p","DataType":"text","LastModifiedDate":"2022-11-16T08:22:40.362Z","Name":"/p","Selector":":1","SourceResult":null,"Type":"StringList","Value":"a,b,c","Version":1},"ResultMetadata":{}}"#;
         let p = parse_parameter(body, &ParameterRequest::new("/p")).expect("parse");
         assert_eq!(p.name, "/p");
-        assert_eq!(p.value_str(), "a,b,c");
+        assert_eq!(p.text(), Some("a,b,c"));
         assert_eq!(p.parameter_type, ParameterType::StringList);
         assert_eq!(p.version, 1);
         assert_eq!(p.selector.as_deref(), Some(":1"));
@@ -465,12 +556,43 @@ mod tests {
         assert_eq!(p.version, 0);
         assert!(p.arn.is_none() && p.last_modified.is_none() && p.selector.is_none());
         let p = parse_parameter(
-            br#"{"Parameter":{"Value":null,"Version":"7"}}"#,
+            br#"{"Parameter":{"Value":"","Version":"7"}}"#,
             &ParameterRequest::new("/n"),
         )
         .expect("parse");
-        assert!(p.value.is_none());
+        assert_eq!(p.text(), Some(""));
         assert_eq!(p.version, 7);
+        for body in [
+            &br#"{"Parameter":{"Value":null,"Version":"7"}}"#[..],
+            br#"{"Parameter":{"Name":"/n"}}"#,
+            br#"{"Parameter":{"Value":null,"SourceResult":"{\"secretString\":\"x\"}"}}"#,
+        ] {
+            let e = parse_parameter(body, &ParameterRequest::new("/n")).expect_err("null");
+            assert_eq!(e.code(), ErrorCode::Protocol);
+            assert!(e.message().contains("no Value"), "{e}");
+        }
+    }
+
+    #[test]
+    fn reads_a_binary_secret_through_a_parameter_store_reference() {
+        // As the managed extension answers /aws/reference/secretsmanager/NAME for a binary
+        // secret: a serialized Java ByteBuffer, with signed bytes.
+        let source = r#"{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:bin-AbC","name":"bin","versionId":"v1","secretBinary":{"hb":[0,97,32,-1,-128,127,9],"offset":1,"isReadOnly":false,"bigEndian":true,"nativeByteOrder":false,"mark":-1,"position":0,"limit":5,"capacity":7,"address":0},"versionStages":["AWSCURRENT"],"createdDate":"Nov 16, 2022, 8:24:07 AM"}"#;
+        let body = serde_json::json!({
+            "Parameter": {"Name": "/aws/reference/secretsmanager/bin", "Type": "SecureString",
+                          "Value": null, "Version": 0, "SourceResult": source}
+        })
+        .to_string();
+        let req = ParameterRequest::new("/aws/reference/secretsmanager/bin");
+        let p = parse_parameter(body.as_bytes(), &req).expect("parse");
+        assert_eq!(p.value.bytes(), Some(&[97u8, 32, 255, 128, 127][..]));
+        assert!(p.text().is_none());
+        // A window outside hb is not bytes.
+        let bad = source.replace(r#""limit":5"#, r#""limit":50"#);
+        let body =
+            serde_json::json!({"Parameter": {"Value": null, "SourceResult": bad}}).to_string();
+        let e = parse_parameter(body.as_bytes(), &req).expect_err("bad window");
+        assert_eq!(e.code(), ErrorCode::Protocol);
     }
 
     #[test]
@@ -574,7 +696,7 @@ mod tests {
         for s in [500, 502, 503] {
             assert_eq!(code(s, None, "oops"), (Upstream, Retry::Transient));
         }
-        assert_eq!(code(504, None, ""), (Timeout, Retry::Transient));
+        assert_eq!(code(504, None, ""), (Timeout, Retry::ServerRetried));
         assert_eq!(code(418, None, ""), (Protocol, Retry::Never));
         let e = classify(
             400,
@@ -619,7 +741,7 @@ mod tests {
                 None,
                 r#"{"__type":"TimeoutError","message":"Timeout"}"#
             ),
-            (Timeout, Retry::Transient)
+            (Timeout, Retry::ServerRetried)
         );
         assert_eq!(
             code(
@@ -627,7 +749,7 @@ mod tests {
                 None,
                 r#"{"__type":"ConnectionError","message":"Read Error"}"#
             ),
-            (Upstream, Retry::Transient)
+            (Upstream, Retry::ServerRetried)
         );
         assert_eq!(
             code(500, None, r#"{"__type":"InternalFailure"}"#),
@@ -638,6 +760,22 @@ mod tests {
                 400,
                 None,
                 r#"{"__type":"com.amazon#ValidationException","message":"bad"}"#
+            ),
+            (InvalidArgument, Retry::Never)
+        );
+        assert_eq!(
+            code(
+                400,
+                None,
+                r#"{"__type":"InvalidRequestException","message":"You can't specify both a version ID and a version stage that don't match."}"#
+            ),
+            (InvalidArgument, Retry::Never)
+        );
+        assert_eq!(
+            code(
+                400,
+                None,
+                r#"{"__type":"InvalidSignatureException","message":"m"}"#
             ),
             (Upstream, Retry::Never)
         );
@@ -651,6 +789,34 @@ mod tests {
         );
         assert_eq!(code(404, None, "Not found"), (Protocol, Retry::Never));
         assert_eq!(code(405, None, "Not allowed"), (Protocol, Retry::Never));
+        // A typed body decides at any status: a local fake of AWS answers 404, AWS 400.
+        for status in [400, 404] {
+            assert_eq!(
+                code(
+                    status,
+                    None,
+                    r#"{"__type":"ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."}"#
+                ),
+                (NotFound, Retry::Never),
+                "{status}"
+            );
+        }
+        assert_eq!(
+            code(
+                404,
+                None,
+                r#"{"__type":"InvalidRequestException","message":"m"}"#
+            ),
+            (InvalidArgument, Retry::Never)
+        );
+        assert_eq!(
+            code(
+                403,
+                None,
+                r#"{"__type":"AccessDeniedException","message":"m"}"#
+            ),
+            (AccessDenied, Retry::Never)
+        );
         // An unescaped quote upstream makes the JSON invalid: still an error, never a panic.
         assert_eq!(
             code(400, None, r#"{"__type":"X","message":"say "hi""}"#),

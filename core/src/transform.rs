@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use base64::Engine as _;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::types::{Parameter, Secret, SecretValue};
+use crate::types::{Parameter, Secret, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Transform {
@@ -85,32 +85,42 @@ pub enum Output<'a> {
 }
 
 /// Applies `t` (resolved against `name`, the name the caller asked for) to a parameter's
-/// value. No transform: the value as text.
+/// value. No transform: the value as text (or bytes, for a binary secret read through a
+/// Parameter Store reference).
 pub fn apply_to_parameter<'a>(
     p: &'a Parameter,
     name: &str,
     t: Option<Transform>,
 ) -> Result<Output<'a>> {
-    apply_to_text(p.value_str(), t.and_then(|t| t.resolve(name)), || {
+    apply_to_value(&p.value, t.and_then(|t| t.resolve(name)), || {
         format!("parameter {name:?}")
     })
 }
 
-/// Applies `t` to a secret's value. A binary secret is already bytes: `binary` hands them
-/// over as they are and `json` reads them as UTF-8 JSON. No transform: the string, or the
-/// bytes of a binary secret.
+/// Applies `t` to a secret's value (see [`apply_to_value`]).
 pub fn apply_to_secret<'a>(
     s: &'a Secret,
     secret_id: &str,
     t: Option<Transform>,
 ) -> Result<Output<'a>> {
-    let subject = || format!("secret {secret_id:?}");
-    match (&s.value, t.and_then(|t| t.resolve(secret_id))) {
-        (SecretValue::String(v), t) => apply_to_text(v.expose(), t, subject),
-        (SecretValue::Binary(b), None | Some(Transform::Binary)) => {
+    apply_to_value(&s.value, t.and_then(|t| t.resolve(secret_id)), || {
+        format!("secret {secret_id:?}")
+    })
+}
+
+/// A binary value is already bytes: `binary` hands them over as they are and `json` reads them
+/// as UTF-8 JSON. No transform: the text, or the bytes.
+fn apply_to_value<'a>(
+    value: &'a Value,
+    resolved: Option<Transform>,
+    subject: impl Fn() -> String,
+) -> Result<Output<'a>> {
+    match (value, resolved) {
+        (Value::String(v), t) => apply_to_text(v.expose(), t, subject),
+        (Value::Binary(b), None | Some(Transform::Binary)) => {
             Ok(Output::Bytes(Cow::Borrowed(b.expose())))
         }
-        (SecretValue::Binary(b), Some(_)) => match std::str::from_utf8(b.expose()) {
+        (Value::Binary(b), Some(_)) => match std::str::from_utf8(b.expose()) {
             Ok(text) => json(text, &subject()).map(Output::Json),
             Err(_) => Err(Error::new(
                 ErrorCode::Protocol,
@@ -157,7 +167,7 @@ mod tests {
         );
     }
 
-    fn secret(value: SecretValue) -> Secret {
+    fn secret(value: Value) -> Secret {
         Secret {
             name: None,
             arn: None,
@@ -171,10 +181,10 @@ mod tests {
     #[test]
     fn secrets_apply_every_transform_to_both_kinds_of_value() {
         use crate::types::Sensitive;
-        let text = secret(SecretValue::String(Sensitive::new(r#"{"k": [1]}"#.into())));
-        let b64 = secret(SecretValue::String(Sensitive::new("AAE=".into())));
-        let bin = secret(SecretValue::Binary(Sensitive::new(br#"{"k": 2}"#.to_vec())));
-        let raw = secret(SecretValue::Binary(Sensitive::new(vec![0xff, 0])));
+        let text = secret(Value::String(Sensitive::new(r#"{"k": [1]}"#.into())));
+        let b64 = secret(Value::String(Sensitive::new("AAE=".into())));
+        let bin = secret(Value::Binary(Sensitive::new(br#"{"k": 2}"#.to_vec())));
+        let raw = secret(Value::Binary(Sensitive::new(vec![0xff, 0])));
         fn out<'a>(
             s: &'a Secret,
             id: &str,

@@ -112,7 +112,7 @@ pub(crate) async fn get(
             ErrorCode::Timeout,
             format!("no answer for {subject} within {} ms", timeout.as_millis()),
         )
-        .with_retry(Retry::Transient)),
+        .with_retry(Retry::TimedOut)),
     }
 }
 
@@ -159,7 +159,7 @@ fn send_error(e: reqwest::Error, url: &str, subject: &Subject<'_>) -> Error {
             ErrorCode::Timeout,
             format!("the request for {subject} timed out"),
         )
-        .with_retry(Retry::Transient)
+        .with_retry(Retry::TimedOut)
         .with_source(e);
     } else {
         (

@@ -99,8 +99,9 @@ impl ParameterType {
 #[derive(Clone, Debug)]
 pub struct Parameter {
     pub name: String,
-    /// `None` only for a binary secret read through `/aws/reference/secretsmanager/…`.
-    pub value: Option<Sensitive<String>>,
+    /// Text, except for a binary secret read through `/aws/reference/secretsmanager/…`:
+    /// the extension sends `"Value": null` and the bytes inside `SourceResult`.
+    pub value: Value,
     pub parameter_type: ParameterType,
     pub version: i64,
     pub arn: Option<String>,
@@ -113,20 +114,37 @@ pub struct Parameter {
 }
 
 impl Parameter {
-    /// The value as a string slice (`""` when the extension sent none).
-    pub fn value_str(&self) -> &str {
-        self.value
-            .as_ref()
-            .map(|v| v.expose().as_str())
-            .unwrap_or("")
+    /// The value as text; `None` when it is binary (see [`Parameter::value`]).
+    pub fn text(&self) -> Option<&str> {
+        self.value.text()
     }
 }
 
-/// A secret's value: exactly one of string or binary.
+/// A parameter's or a secret's value: exactly one of text or bytes.
 #[derive(Clone, Debug)]
-pub enum SecretValue {
+pub enum Value {
     String(Sensitive<String>),
     Binary(Sensitive<Vec<u8>>),
+}
+
+impl Value {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s.expose()),
+            Value::Binary(_) => None,
+        }
+    }
+
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Binary(b) => Some(b.expose()),
+            Value::String(_) => None,
+        }
+    }
+
+    pub fn is_binary(&self) -> bool {
+        matches!(self, Value::Binary(_))
+    }
 }
 
 /// A secret with its metadata.
@@ -137,22 +155,16 @@ pub struct Secret {
     pub version_id: Option<String>,
     pub version_stages: Vec<String>,
     pub created_date: Option<Timestamp>,
-    pub value: SecretValue,
+    pub value: Value,
 }
 
 impl Secret {
     pub fn secret_string(&self) -> Option<&str> {
-        match &self.value {
-            SecretValue::String(s) => Some(s.expose()),
-            SecretValue::Binary(_) => None,
-        }
+        self.value.text()
     }
 
     pub fn secret_binary(&self) -> Option<&[u8]> {
-        match &self.value {
-            SecretValue::Binary(b) => Some(b.expose()),
-            SecretValue::String(_) => None,
-        }
+        self.value.bytes()
     }
 }
 
@@ -295,7 +307,7 @@ mod tests {
     fn sensitive_is_redacted_in_debug() {
         let p = Parameter {
             name: "/app/db".into(),
-            value: Some(Sensitive::new("hunter2".into())),
+            value: Value::String(Sensitive::new("hunter2".into())),
             parameter_type: ParameterType::SecureString,
             version: 1,
             arn: None,
@@ -313,7 +325,7 @@ mod tests {
             version_id: None,
             version_stages: vec![],
             created_date: None,
-            value: SecretValue::Binary(Sensitive::new(b"hunter2".to_vec())),
+            value: Value::Binary(Sensitive::new(b"hunter2".to_vec())),
         };
         let s = format!("{secret:?}");
         assert!(!s.contains("hunter2") && !s.contains("104, 117"), "{s}");

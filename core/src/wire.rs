@@ -247,4 +247,57 @@ pub(crate) struct SecretAnswer {
     pub(crate) secret_string: Text,
     #[serde(rename = "SecretBinary", default)]
     pub(crate) secret_binary: Text,
+    /// `{}` from the managed extension, absent from the Agent: tells the servers apart.
+    #[serde(rename = "ResultMetadata", default)]
+    pub(crate) result_metadata: Option<IgnoredAny>,
+}
+
+/// The `SourceResult` of a Parameter Store reference to a secret
+/// (`/aws/reference/secretsmanager/NAME`): the secret as Secrets Manager's Java SDK serialized
+/// it. Only a binary secret's bytes are read from it, from the serialized `ByteBuffer`.
+#[derive(Deserialize)]
+pub(crate) struct SourceResult {
+    #[serde(rename = "secretBinary", default)]
+    pub(crate) secret_binary: Option<ByteBuffer>,
+}
+
+/// A serialized `java.nio.ByteBuffer`: the readable bytes are
+/// `hb[offset + position .. offset + limit]`. Java bytes are signed, so `hb` holds -128..=127
+/// (0..=255 is accepted too).
+#[derive(Deserialize)]
+pub(crate) struct ByteBuffer {
+    #[serde(default)]
+    pub(crate) hb: Vec<i16>,
+    #[serde(default)]
+    pub(crate) offset: usize,
+    #[serde(default)]
+    pub(crate) position: usize,
+    #[serde(default)]
+    pub(crate) limit: Option<usize>,
+}
+
+impl ByteBuffer {
+    /// The readable bytes, or `None` when the fields do not describe bytes inside `hb`.
+    pub(crate) fn readable(&self) -> Option<Vec<u8>> {
+        let start = self.offset.checked_add(self.position)?;
+        let end = match self.limit {
+            Some(limit) => self.offset.checked_add(limit)?,
+            None => self.hb.len(),
+        };
+        let window = self.hb.get(start..end)?;
+        window
+            .iter()
+            .map(|&b| match b {
+                -128..=-1 => Some((b + 256) as u8),
+                0..=255 => Some(b as u8),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl Drop for ByteBuffer {
+    fn drop(&mut self) {
+        self.hb.zeroize();
+    }
 }

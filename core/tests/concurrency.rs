@@ -37,7 +37,7 @@ fn sixty_four_threads_times_ten_thousand_reads_make_one_request() {
                             ReadOptions::default(),
                         )
                         .unwrap();
-                    assert_eq!(p.value_str(), "hello");
+                    assert_eq!(p.text(), Some("hello"));
                 }
             })
         })
@@ -116,17 +116,17 @@ async fn batches_fan_out_and_keep_per_item_results() {
     client.clear_cache();
     let results = client.get_parameters(&reqs, ReadOptions::default()).await;
     assert_eq!(results.len(), 5);
-    assert_eq!(results[0].as_ref().unwrap().value_str(), "hello");
+    assert_eq!(results[0].as_ref().unwrap().text(), Some("hello"));
     assert_eq!(
         results[1].as_ref().unwrap_err().code().as_str(),
         "not_found_or_denied"
     );
-    assert_eq!(results[2].as_ref().unwrap().value_str(), "a,b,c");
+    assert_eq!(results[2].as_ref().unwrap().text(), Some("a,b,c"));
     assert_eq!(
         results[3].as_ref().unwrap_err().code().as_str(),
         "invalid_argument"
     );
-    assert_eq!(results[4].as_ref().unwrap().value_str(), "hello");
+    assert_eq!(results[4].as_ref().unwrap().text(), Some("hello"));
     assert_eq!(emulator.requests_for("parameter:/conf/plain").await, 2);
     let ids = [
         SecretRequest::new("conf/string"),
@@ -159,7 +159,8 @@ async fn cache_controls_reach_the_extension_only_when_asked() {
                 .get_parameter(&req, opts)
                 .await
                 .unwrap()
-                .value_str()
+                .text()
+                .unwrap_or_default()
                 .to_string()
         }
     };
@@ -190,8 +191,8 @@ fn the_blocking_client_works_in_a_forked_child() {
         client
             .get_parameter(&req, ReadOptions::default())
             .unwrap()
-            .value_str(),
-        "hello"
+            .text(),
+        Some("hello")
     );
     // SAFETY: the child only uses the client and then leaves with _exit.
     let pid = unsafe { libc::fork() };
@@ -199,7 +200,7 @@ fn the_blocking_client_works_in_a_forked_child() {
     if pid == 0 {
         let cached = client.get_parameter(&req, ReadOptions::default());
         let fresh = client.get_parameter(&req, ReadOptions::default().force_fetch(true));
-        let ok = matches!((&cached, &fresh), (Ok(a), Ok(b)) if a.value_str() == "hello" && b.value_str() == "hello");
+        let ok = matches!((&cached, &fresh), (Ok(a), Ok(b)) if a.text() == Some("hello") && b.text() == Some("hello"));
         unsafe { libc::_exit(if ok { 0 } else { 1 }) };
     }
     let mut status = 0;

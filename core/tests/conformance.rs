@@ -51,14 +51,25 @@ fn build_client(scenario: &Value, port: u16) -> Result<Client, paramsecrets::Err
     if let Some(ms) = c["ready_timeout_ms"].as_u64() {
         b = b.ready_timeout(Duration::from_millis(ms));
     }
+    if let Some(ms) = c["deadline_ms"].as_u64() {
+        b = b.deadline(Duration::from_millis(ms));
+    }
+    if let Some(server) = c["server"].as_str() {
+        b = b.server(paramsecrets::ServerKind::parse(server)?);
+    }
     b.build()
+}
+
+fn read_options(req: &Value) -> ReadOptions {
+    ReadOptions::default().force_fetch(req["force_fetch"].as_bool().unwrap_or(false))
 }
 
 /// What a successful read returned: the string value, the binary value, the record fields.
 type Outcome = (Option<String>, Option<Vec<u8>>, Value);
 
 /// Runs one scenario; returns a description of the mismatch, if any.
-async fn run(scenario: &Value, port: u16) -> Option<String> {
+async fn run(scenario: &Value, emulator: &Emulator) -> Option<String> {
+    let port = emulator.port;
     let req = &scenario["request"];
     let expect = &scenario["expect"];
     let outcome: Result<Outcome, paramsecrets::Error> = async {
@@ -73,8 +84,12 @@ async fn run(scenario: &Value, port: u16) -> Option<String> {
                 if let Some(l) = req["label"].as_str() {
                     r = r.label(l);
                 }
-                let p = client.get_parameter(&r, ReadOptions::default()).await?;
-                Ok((Some(p.value_str().to_string()), None, parameter_fields(&p)))
+                let p = client.get_parameter(&r, read_options(req)).await?;
+                Ok((
+                    p.text().map(str::to_string),
+                    p.value.bytes().map(<[u8]>::to_vec),
+                    parameter_fields(&p),
+                ))
             }
             Some("get_secret") => {
                 let mut r = SecretRequest::new(req["secret_id"].as_str().unwrap_or_default());
@@ -84,7 +99,7 @@ async fn run(scenario: &Value, port: u16) -> Option<String> {
                 if let Some(s) = req["version_stage"].as_str() {
                     r = r.version_stage(s);
                 }
-                let s = client.get_secret(&r, ReadOptions::default()).await?;
+                let s = client.get_secret(&r, read_options(req)).await?;
                 Ok((
                     s.secret_string().map(str::to_string),
                     s.secret_binary().map(<[u8]>::to_vec),
@@ -121,6 +136,15 @@ async fn run(scenario: &Value, port: u16) -> Option<String> {
                     .unwrap();
                 if binary.as_deref() != Some(&want[..]) {
                     return Some(format!("expected binary {b64}, got {binary:?}"));
+                }
+            }
+            if let Some(want) = expect["refresh_now_sent"].as_bool() {
+                let key = format!("secret:{}", req["secret_id"].as_str().unwrap_or_default());
+                let sent = emulator.stats().await["keys"][&key]["refresh_now"]
+                    .as_u64()
+                    .unwrap_or(0);
+                if (sent > 0) != want {
+                    return Some(format!("refreshNow sent {sent} times, expected {want}"));
                 }
             }
             if let Some(want) = expect["fields"].as_object() {
@@ -190,7 +214,7 @@ fn every_conformance_scenario_passes() {
         );
         for s in members {
             ran += 1;
-            if let Some(why) = rt.block_on(run(s, emulator.port)) {
+            if let Some(why) = rt.block_on(run(s, &emulator)) {
                 failures.push(format!("{}: {why}", s["name"].as_str().unwrap_or("?")));
             }
         }

@@ -24,7 +24,7 @@ async fn read(client: &Client) -> Result<String, paramsecrets::Error> {
     client
         .get_parameter(&ParameterRequest::new("/p"), ReadOptions::default())
         .await
-        .map(|p| p.value_str().to_string())
+        .map(|p| p.text().unwrap_or_default().to_string())
 }
 
 const NOT_READY: &str = "not ready to serve traffic, please wait";
@@ -89,19 +89,57 @@ async fn nothing_listening_is_unavailable_after_the_deadline() {
 }
 
 #[tokio::test]
-async fn slow_beyond_the_timeout() {
+async fn slow_beyond_the_deadline() {
     let server = FaultyServer::start(|_| {
         Action::Delay(Duration::from_secs(3), Box::new(ok_parameter("late")))
     });
     let client = builder(&server.endpoint())
         .timeout(Duration::from_millis(150))
+        .deadline(Duration::from_millis(600))
         .build()
         .unwrap();
     let started = Instant::now();
     let err = read(&client).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Timeout);
-    assert_eq!(err.attempts(), 3, "one attempt and two retries");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        err.attempts(),
+        2,
+        "a timed-out attempt is retried once, with the time left"
+    );
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(550) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
+}
+
+#[tokio::test]
+async fn slower_than_one_attempt_but_inside_the_deadline() {
+    let server = FaultyServer::start(|_| {
+        Action::Delay(Duration::from_millis(400), Box::new(ok_parameter("slow")))
+    });
+    let client = builder(&server.endpoint())
+        .timeout(Duration::from_millis(150))
+        .deadline(Duration::from_millis(2000))
+        .build()
+        .unwrap();
+    assert_eq!(read(&client).await.unwrap(), "slow");
+    assert_eq!(server.count(), 2, "one timed-out attempt, one that fits");
+}
+
+#[tokio::test]
+async fn no_retry_of_a_timeout_when_a_whole_attempt_no_longer_fits() {
+    let server = FaultyServer::start(|_| {
+        Action::Delay(Duration::from_secs(3), Box::new(ok_parameter("late")))
+    });
+    let client = builder(&server.endpoint())
+        .timeout(Duration::from_millis(300))
+        .deadline(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let err = read(&client).await.unwrap_err();
+    assert_eq!((err.code(), err.attempts()), (ErrorCode::Timeout, 1));
+    assert_eq!(server.count(), 1);
 }
 
 #[tokio::test]
@@ -191,7 +229,6 @@ async fn persistent_errors_give_up_after_two_retries() {
         (429, ErrorCode::Throttled),
         (500, ErrorCode::Upstream),
         (503, ErrorCode::Upstream),
-        (504, ErrorCode::Timeout),
     ] {
         let server = FaultyServer::start(move |_| status(code, "no"));
         let client = builder(&server.endpoint()).build().unwrap();
@@ -200,6 +237,166 @@ async fn persistent_errors_give_up_after_two_retries() {
         assert_eq!(server.count(), 3, "{code}");
         assert_eq!(err.attempts(), 3);
     }
+}
+
+#[tokio::test]
+async fn errors_after_the_servers_own_retries_are_retried_once() {
+    for (code, body, want) in [
+        (504, "no", ErrorCode::Timeout),
+        (
+            504,
+            r#"{"__type":"TimeoutError","message":"Timeout"}"#,
+            ErrorCode::Timeout,
+        ),
+        (
+            502,
+            r#"{"__type":"ConnectionError","message":"Read Error"}"#,
+            ErrorCode::Upstream,
+        ),
+    ] {
+        let server = FaultyServer::start(move |_| status(code, body));
+        let client = builder(&server.endpoint()).build().unwrap();
+        let err = read(&client).await.unwrap_err();
+        assert_eq!((err.code(), err.status()), (want, Some(code)), "{body}");
+        assert_eq!(server.count(), 2, "{code} {body}");
+    }
+}
+
+#[tokio::test]
+async fn on_lambda_not_ready_fails_fast_with_what_to_do() {
+    let server = FaultyServer::start(|_| status(400, NOT_READY));
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .token("t")
+        .env(HashMap::from([(
+            "AWS_LAMBDA_RUNTIME_API".to_string(),
+            "127.0.0.1:9001".to_string(),
+        )]))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = read(&client).await.unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(err.code(), ErrorCode::NotReady);
+    assert!(took < Duration::from_millis(100), "{took:?}");
+    assert!(server.count() >= 2, "the start-up race is retried");
+    assert!(
+        err.message().contains("INIT") && err.message().contains("prefetch"),
+        "{}",
+        err.message()
+    );
+}
+
+#[tokio::test]
+async fn on_lambda_a_server_holding_not_ready_cannot_stretch_init() {
+    // The emulator holds a "not ready" request up to 50 ms for its INVOKE event.
+    let server = FaultyServer::start(|_| {
+        Action::Delay(Duration::from_millis(50), Box::new(status(400, NOT_READY)))
+    });
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .token("t")
+        .env(HashMap::from([(
+            "AWS_LAMBDA_RUNTIME_API".to_string(),
+            "127.0.0.1:9001".to_string(),
+        )]))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = read(&client).await.unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(err.code(), ErrorCode::NotReady);
+    assert!(took < Duration::from_millis(100), "{took:?}");
+}
+
+#[tokio::test]
+async fn on_lambda_the_start_up_race_is_absorbed() {
+    // The extension's last "not ready" answers while the first invocation has begun.
+    let server = FaultyServer::start(move |n| {
+        if n < 1 {
+            status(400, NOT_READY)
+        } else {
+            ok_parameter("served")
+        }
+    });
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .token("t")
+        .env(HashMap::from([(
+            "AWS_LAMBDA_RUNTIME_API".to_string(),
+            "127.0.0.1:9001".to_string(),
+        )]))
+        .build()
+        .unwrap();
+    assert_eq!(read(&client).await.unwrap(), "served");
+}
+
+#[tokio::test]
+async fn prefetch_waits_out_init_and_the_first_read_joins_it() {
+    let started = Instant::now();
+    let server = FaultyServer::start(move |_| {
+        if started.elapsed() < Duration::from_millis(400) {
+            status(400, NOT_READY)
+        } else {
+            ok_parameter("prefetched")
+        }
+    });
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .token("t")
+        .env(HashMap::from([(
+            "AWS_LAMBDA_RUNTIME_API".to_string(),
+            "127.0.0.1:9001".to_string(),
+        )]))
+        .build()
+        .unwrap();
+    let before = Instant::now();
+    client
+        .prefetch(&[ParameterRequest::new("/p")], &[])
+        .unwrap();
+    assert!(
+        before.elapsed() < Duration::from_millis(20),
+        "returns at once"
+    );
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    // INIT is over: the read joins the prefetch (woken from its backoff) or hits the cache.
+    assert_eq!(read(&client).await.unwrap(), "prefetched");
+    let not_ready_answers = server.count() - 1;
+    assert_eq!(client.stats().requests as usize, not_ready_answers + 1);
+    assert_eq!(read(&client).await.unwrap(), "prefetched");
+    let s = client.stats();
+    assert_eq!(
+        s.hits + s.coalesced,
+        2,
+        "the first read joined the prefetch or hit what it cached: {s:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_prefetch_is_the_first_reads_error() {
+    let server = FaultyServer::start(|_| {
+        status(400, "an unexpected error occurred while executing request")
+    });
+    let client = builder(&server.endpoint()).build().unwrap();
+    client
+        .prefetch(&[ParameterRequest::new("/p")], &[])
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(server.count(), 1);
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFoundOrDenied);
+    assert_eq!(
+        server.count(),
+        1,
+        "the prefetch's answer, not a new request"
+    );
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFoundOrDenied);
+    assert_eq!(server.count(), 2, "handed over once");
+    let err = client
+        .prefetch(&[ParameterRequest::new("")], &[])
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidArgument);
 }
 
 #[tokio::test]

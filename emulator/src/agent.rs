@@ -161,11 +161,21 @@ pub async fn handle(app: &App, req: &Request<Incoming>) -> Outcome {
         Ok(p) => p,
         Err(message) => return plain(StatusCode::BAD_REQUEST, &message),
     };
-    match app.resolve(Lookup::Secret(secret), refresh, render).await {
+    let lookup = Lookup::Secret(secret);
+    if refresh {
+        app.stats.refresh_now(&lookup.stats_key());
+    }
+    match app.resolve(lookup, refresh, render).await {
         Resolved::Body(body, note) => Outcome::new(server::json(StatusCode::OK, body, false), note),
         Resolved::Failed(e, note) => {
-            let status =
-                StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            // AWS answers not-found with 400; the knob lets it look like a local fake's 404.
+            // An entry's explicit `error_status` other than 400 is left alone.
+            let status = if e.is_not_found() && e.status == 400 {
+                app.knobs.get().not_found_status
+            } else {
+                e.status
+            };
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut response = hyper::Response::new(aws_error(&e));
             *response.status_mut() = status;
             Outcome::new(response, note)

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use crate::cache::{Cache, CacheNote};
+use crate::cache::{Cache, CacheNote, CacheRead};
 use crate::config::Dialect;
+use crate::knobs::Knobs;
 use crate::model::{Lookup, ParameterRecord, SecretRecord, UpstreamError};
 use crate::readiness::Readiness;
 use crate::reload::StoreHandle;
@@ -19,6 +20,7 @@ pub struct App {
     pub store: StoreHandle,
     pub cache: Cache,
     pub stats: Stats,
+    pub knobs: Knobs,
 }
 
 /// A successful store read, before the dialect renders it.
@@ -44,6 +46,7 @@ impl App {
         readiness: Readiness,
         store: StoreHandle,
         cache: Cache,
+        knobs: Knobs,
     ) -> Self {
         Self {
             dialect,
@@ -52,6 +55,7 @@ impl App {
             store,
             cache,
             stats: Stats::default(),
+            knobs,
         }
     }
 
@@ -66,8 +70,9 @@ impl App {
     }
 
     /// Runs one lookup: per-key counters, `delay_ms`, `respond`, the cache, and on a miss the
-    /// store (an "upstream call"). `refresh` skips the cache but still refills it (the Agent's
-    /// `refreshNow=true`). Errors are never cached.
+    /// upstream (the store, behind the latency and "down" knobs; counted as an upstream call).
+    /// `refresh` skips the cache but still refills it (the Agent's `refreshNow=true`). Errors
+    /// are never cached.
     pub async fn resolve(
         &self,
         lookup: Lookup,
@@ -91,10 +96,15 @@ impl App {
             return Resolved::Raw(raw);
         }
         let cache_active = self.cache.active_for(lookup.kind());
+        let mut expired = None;
         if cache_active && !refresh {
-            if let Some(body) = self.cache.get(&lookup) {
-                self.stats.cache_hit();
-                return Resolved::Body(body, CacheNote::Hit);
+            match self.cache.get(&lookup) {
+                CacheRead::Fresh(body) => {
+                    self.stats.cache_hit();
+                    return Resolved::Body(body, CacheNote::Hit);
+                }
+                CacheRead::Expired(body) => expired = Some(body),
+                CacheRead::Absent => {}
             }
         }
         let note = if cache_active && !refresh {
@@ -103,9 +113,17 @@ impl App {
             CacheNote::Bypass
         };
         self.stats.upstream_call(&key);
-        let found = match &lookup {
-            Lookup::Parameter(p) => store.get_parameter(p).map(Found::Parameter),
-            Lookup::Secret(s) => store.get_secret(s).map(Found::Secret),
+        let upstream = self.knobs.get();
+        if upstream.upstream_latency_ms > 0 {
+            tokio::time::sleep(upstream.upstream_latency()).await;
+        }
+        let found = if upstream.upstream_down {
+            Err(UpstreamError::unreachable())
+        } else {
+            match &lookup {
+                Lookup::Parameter(p) => store.get_parameter(p).map(Found::Parameter),
+                Lookup::Secret(s) => store.get_secret(s).map(Found::Secret),
+            }
         };
         match found {
             Ok(found) => {
@@ -115,7 +133,21 @@ impl App {
                 }
                 Resolved::Body(body, note)
             }
-            Err(e) => Resolved::Failed(e, note),
+            Err(e) => match expired {
+                Some(body) if self.serves_stale_on(&e) => {
+                    self.stats.stale_served(&key);
+                    Resolved::Body(body, CacheNote::Stale)
+                }
+                _ => Resolved::Failed(e, note),
+            },
         }
+    }
+
+    /// Whether a failed refresh of an expired entry serves that entry instead. The Agent does
+    /// for transient errors (its default `ignore_transient_errors = true`: timeouts, network
+    /// failures, upstream 5xx), never after `refreshNow` (which never reaches here with an
+    /// expired entry). The managed extension documents nothing like it: assumed not.
+    fn serves_stale_on(&self, e: &UpstreamError) -> bool {
+        self.dialect == Dialect::Agent && e.status >= 500
     }
 }

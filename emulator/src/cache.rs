@@ -37,8 +37,20 @@ pub enum CacheNote {
     Miss,
     /// Cache off for this kind (disabled, size 0, TTL 0) or skipped (`refreshNow=true`).
     Bypass,
+    /// The upstream call failed and the expired entry was served instead (the Agent's
+    /// `ignore_transient_errors`).
+    Stale,
     /// The request never reached the cache (rejected, or answered by a `respond` knob).
     None,
+}
+
+/// What the cache holds for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheRead {
+    Fresh(Bytes),
+    /// Past its TTL: not served, unless the refresh fails in a way the dialect forgives.
+    Expired(Bytes),
+    Absent,
 }
 
 impl CacheNote {
@@ -47,6 +59,7 @@ impl CacheNote {
             CacheNote::Hit => "hit",
             CacheNote::Miss => "miss",
             CacheNote::Bypass => "bypass",
+            CacheNote::Stale => "stale",
             CacheNote::None => "-",
         }
     }
@@ -84,12 +97,15 @@ impl Cache {
         self.entries.is_some() && !self.ttl(kind).is_zero()
     }
 
-    /// A fresh cached body for this request, if any. An expired entry is dropped.
-    pub fn get(&self, key: &Lookup) -> Option<Bytes> {
-        let entries = self.entries.as_ref()?;
+    /// The cached body for this request, fresh or expired. An expired entry stays until a
+    /// refresh replaces it or the bound evicts it, so a failed refresh can still serve it.
+    pub fn get(&self, key: &Lookup) -> CacheRead {
+        let Some(entries) = self.entries.as_ref() else {
+            return CacheRead::Absent;
+        };
         let ttl = self.ttl(key.kind());
         if ttl.is_zero() {
-            return None;
+            return CacheRead::Absent;
         }
         let mut entries = entries.lock();
         let entry = if self.settings.promote_on_read {
@@ -98,12 +114,9 @@ impl Cache {
             entries.peek(key)
         };
         match entry {
-            Some(e) if e.stored.elapsed() < ttl => Some(e.body.clone()),
-            Some(_) => {
-                entries.pop(key);
-                None
-            }
-            None => None,
+            Some(e) if e.stored.elapsed() < ttl => CacheRead::Fresh(e.body.clone()),
+            Some(e) => CacheRead::Expired(e.body.clone()),
+            None => CacheRead::Absent,
         }
     }
 
@@ -157,11 +170,16 @@ mod tests {
     #[test]
     fn hit_then_expiry() {
         let c = Cache::new(settings(10, 50));
-        assert!(c.get(&key("a")).is_none());
+        assert_eq!(c.get(&key("a")), CacheRead::Absent);
         c.put(key("a"), Bytes::from_static(b"x"));
-        assert_eq!(c.get(&key("a")).as_deref(), Some(&b"x"[..]));
+        assert_eq!(c.get(&key("a")), CacheRead::Fresh(Bytes::from_static(b"x")));
         std::thread::sleep(Duration::from_millis(80));
-        assert!(c.get(&key("a")).is_none());
+        assert_eq!(
+            c.get(&key("a")),
+            CacheRead::Expired(Bytes::from_static(b"x"))
+        );
+        c.put(key("a"), Bytes::from_static(b"y"));
+        assert_eq!(c.get(&key("a")), CacheRead::Fresh(Bytes::from_static(b"y")));
     }
 
     #[test]
@@ -170,8 +188,8 @@ mod tests {
         c.put(key("a"), Bytes::new());
         c.put(key("b"), Bytes::new());
         c.put(key("c"), Bytes::new());
-        assert!(c.get(&key("a")).is_none());
-        assert!(c.get(&key("c")).is_some());
+        assert_eq!(c.get(&key("a")), CacheRead::Absent);
+        assert!(matches!(c.get(&key("c")), CacheRead::Fresh(_)));
     }
 
     #[test]
@@ -186,7 +204,7 @@ mod tests {
         ] {
             let c = Cache::new(s);
             c.put(key("a"), Bytes::new());
-            assert!(c.get(&key("a")).is_none());
+            assert_eq!(c.get(&key("a")), CacheRead::Absent);
             assert!(!c.active_for(Kind::Secret));
         }
     }
@@ -196,6 +214,6 @@ mod tests {
         let c = Cache::new(settings(10, 60_000));
         c.put(key("a"), Bytes::new());
         c.clear();
-        assert!(c.get(&key("a")).is_none());
+        assert_eq!(c.get(&key("a")), CacheRead::Absent);
     }
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cache::CacheSettings;
+use crate::knobs::{self, RuntimeKnobs};
 
 pub const DEFAULT_PORT: u16 = 2773;
 pub const PORT_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
@@ -25,6 +26,11 @@ pub const STORE_VAR: &str = "PARAMSECRETS_EMULATOR_STORE";
 pub const DEFAULT_LAMBDA_STORE: &str = "/opt/paramsecrets/store.json";
 /// The dialect when `--dialect` is not given (the only way to choose it in a Lambda layer).
 pub const DIALECT_VAR: &str = "PARAMSECRETS_EMULATOR_DIALECT";
+/// The environment twins of the runtime knobs' flags.
+pub const LATENCY_VAR: &str = "PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS";
+pub const DOWN_VAR: &str = "PARAMSECRETS_EMULATOR_UPSTREAM_DOWN";
+pub const NOT_FOUND_STATUS_VAR: &str = "PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS";
+pub const LIFETIME_VAR: &str = "PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME";
 const EXTENSION_LOG_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL";
 const CACHE_ENABLED_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED";
 const CACHE_SIZE_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE";
@@ -59,7 +65,7 @@ impl Dialect {
 }
 
 /// The command line as given, before the environment fills the gaps.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Args {
     pub store: Option<PathBuf>,
     pub port: Option<u16>,
@@ -67,6 +73,10 @@ pub struct Args {
     pub token: Option<String>,
     pub not_ready_for: Option<Duration>,
     pub lambda_extension: bool,
+    pub upstream_latency_ms: Option<u64>,
+    pub upstream_down: bool,
+    pub not_found_status: Option<u16>,
+    pub connection_lifetime_secs: Option<f64>,
     pub verbose: bool,
     pub help: bool,
 }
@@ -80,6 +90,7 @@ pub struct Config {
     pub not_ready_for: Duration,
     /// `Some(host:port of the Extensions API)` in the Lambda extension mode.
     pub lambda_runtime_api: Option<String>,
+    pub knobs: RuntimeKnobs,
     pub log_level: log::LevelFilter,
     pub cache: CacheSettings,
     /// Notes about the environment to log once the logger is up (e.g. a clamped TTL).
@@ -106,6 +117,19 @@ pub fn parse_args<I: IntoIterator<Item = String>>(argv: I) -> Result<Args, Strin
             "-h" | "--help" => args.help = true,
             "-v" | "--verbose" => args.verbose = true,
             "--lambda-extension" => args.lambda_extension = true,
+            "--upstream-down" => args.upstream_down = true,
+            "--upstream-latency-ms" => {
+                let v = value("--upstream-latency-ms")?;
+                args.upstream_latency_ms = Some(parse_ms("--upstream-latency-ms", &v)?);
+            }
+            "--not-found-status" => {
+                let v = value("--not-found-status")?;
+                args.not_found_status = Some(parse_not_found_status("--not-found-status", &v)?);
+            }
+            "--connection-lifetime" => {
+                let v = value("--connection-lifetime")?;
+                args.connection_lifetime_secs = Some(parse_lifetime("--connection-lifetime", &v)?);
+            }
             "--store" => args.store = Some(PathBuf::from(value("--store")?)),
             "--port" => {
                 let v = value("--port")?;
@@ -127,6 +151,74 @@ pub fn parse_args<I: IntoIterator<Item = String>>(argv: I) -> Result<Args, Strin
         }
     }
     Ok(args)
+}
+
+fn parse_ms(source: &str, v: &str) -> Result<u64, String> {
+    v.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("{source}: {v:?} is not a whole number of milliseconds"))
+}
+
+fn parse_not_found_status(source: &str, v: &str) -> Result<u16, String> {
+    let status = v
+        .trim()
+        .parse::<u16>()
+        .map_err(|_| format!("{source}: {v:?} is not an HTTP status"))?;
+    knobs::check_not_found_status(status).map_err(|e| format!("{source}: {e}"))
+}
+
+fn parse_lifetime(source: &str, v: &str) -> Result<f64, String> {
+    let secs = v
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| format!("{source}: {v:?} is not a number of seconds"))?;
+    knobs::check_lifetime(secs).map_err(|e| format!("{source}: {e}"))
+}
+
+fn parse_bool(source: &str, v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Ok(true),
+        "false" | "0" | "" => Ok(false),
+        _ => Err(format!("{source}: {v:?} is not true/false/1/0")),
+    }
+}
+
+/// The runtime knobs' start-up values: flag, else environment, else the dialect's default.
+fn runtime_knobs(
+    args: &Args,
+    dialect: Dialect,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<RuntimeKnobs, String> {
+    let upstream_latency_ms = match (args.upstream_latency_ms, env(LATENCY_VAR)) {
+        (Some(ms), _) => ms,
+        (None, Some(v)) => parse_ms(LATENCY_VAR, &v)?,
+        (None, None) => 0,
+    };
+    let upstream_down = match env(DOWN_VAR) {
+        _ if args.upstream_down => true,
+        Some(v) => parse_bool(DOWN_VAR, &v)?,
+        None => false,
+    };
+    let not_found_status = match (args.not_found_status, env(NOT_FOUND_STATUS_VAR)) {
+        (Some(s), _) => s,
+        (None, Some(v)) => parse_not_found_status(NOT_FOUND_STATUS_VAR, &v)?,
+        (None, None) => 400,
+    };
+    let connection_lifetime_secs = match (args.connection_lifetime_secs, env(LIFETIME_VAR)) {
+        (Some(s), _) => s,
+        (None, Some(v)) => parse_lifetime(LIFETIME_VAR, &v)?,
+        // The managed extension's connection handling is not known; the Agent's is.
+        (None, None) => match dialect {
+            Dialect::Agent => knobs::AGENT_CONNECTION_LIFETIME_SECS,
+            Dialect::Extension => 0.0,
+        },
+    };
+    Ok(RuntimeKnobs {
+        upstream_latency_ms,
+        upstream_down,
+        not_found_status,
+        connection_lifetime_secs,
+    })
 }
 
 fn parse_dialect(source: &str, v: &str) -> Result<Dialect, String> {
@@ -284,7 +376,7 @@ pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
     } else {
         None
     };
-    let store = match args.store {
+    let store = match args.store.clone() {
         Some(s) => s,
         None if lambda => PathBuf::from(
             env(STORE_VAR)
@@ -308,6 +400,7 @@ pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         (None, Some(v)) => parse_dialect(DIALECT_VAR, &v)?,
         (None, None) => Dialect::Extension,
     };
+    let knobs = runtime_knobs(&args, dialect, env)?;
     let token = resolve_token(args.token, env)?;
     let log_level = if args.verbose {
         log::LevelFilter::Debug
@@ -326,6 +419,7 @@ pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         token,
         not_ready_for: args.not_ready_for.unwrap_or(Duration::ZERO),
         lambda_runtime_api,
+        knobs,
         log_level,
         cache,
         warnings,
@@ -476,6 +570,73 @@ mod tests {
         .unwrap();
         assert_eq!(c.dialect, Dialect::Agent);
         assert!(resolve(Args::default(), &env_of(&[token, api, (DIALECT_VAR, "x")])).is_err());
+    }
+
+    #[test]
+    fn runtime_knobs_flags_env_defaults() {
+        let base = Args {
+            store: Some("s".into()),
+            token: Some("t".into()),
+            ..Args::default()
+        };
+        let c = resolve(base.clone(), &env_of(&[])).unwrap();
+        assert_eq!(
+            c.knobs,
+            RuntimeKnobs {
+                upstream_latency_ms: 0,
+                upstream_down: false,
+                not_found_status: 400,
+                connection_lifetime_secs: 0.0
+            }
+        );
+        let agent = Args {
+            dialect: Some(Dialect::Agent),
+            ..base.clone()
+        };
+        let c = resolve(agent.clone(), &env_of(&[])).unwrap();
+        assert_eq!(c.knobs.connection_lifetime_secs, 61.0);
+        let env = env_of(&[
+            (LATENCY_VAR, "40"),
+            (DOWN_VAR, "TRUE"),
+            (NOT_FOUND_STATUS_VAR, "404"),
+            (LIFETIME_VAR, "0"),
+        ]);
+        let c = resolve(agent, &env).unwrap();
+        assert_eq!(c.knobs.upstream_latency_ms, 40);
+        assert!(c.knobs.upstream_down);
+        assert_eq!(c.knobs.not_found_status, 404);
+        assert_eq!(c.knobs.connection_lifetime(), None);
+        let flags = args(&[
+            "--upstream-latency-ms=7",
+            "--not-found-status",
+            "400",
+            "--connection-lifetime",
+            "0.5",
+            "--upstream-down",
+        ])
+        .unwrap();
+        let c = resolve(
+            Args {
+                store: Some("s".into()),
+                token: Some("t".into()),
+                ..flags
+            },
+            &env,
+        )
+        .unwrap();
+        assert_eq!(c.knobs.upstream_latency_ms, 7);
+        assert_eq!(c.knobs.not_found_status, 400);
+        assert_eq!(c.knobs.connection_lifetime_secs, 0.5);
+        for bad in [
+            &["--not-found-status", "200"][..],
+            &["--not-found-status", "x"],
+            &["--connection-lifetime", "-1"],
+            &["--upstream-latency-ms", "soon"],
+        ] {
+            assert!(args(bad).is_err(), "{bad:?}");
+        }
+        assert!(resolve(base.clone(), &env_of(&[(DOWN_VAR, "maybe")])).is_err());
+        assert!(resolve(base, &env_of(&[(NOT_FOUND_STATUS_VAR, "500")])).is_err());
     }
 
     #[test]

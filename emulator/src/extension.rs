@@ -189,6 +189,13 @@ pub async fn handle(app: &App, req: &Request<Incoming>) -> Outcome {
     let Some(lookup) = lookup else {
         return generic_error();
     };
+    // The managed extension does not know `refreshNow` (an Agent addition) and is assumed to
+    // ignore it like any unknown key; counted anyway so a test can see a client sent it.
+    if query::first(&pairs, "refreshNow")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+    {
+        app.stats.refresh_now(&lookup.stats_key());
+    }
     match app.resolve(lookup, false, render).await {
         Resolved::Body(body, note) => Outcome::new(server::json(StatusCode::OK, body, true), note),
         Resolved::Failed(e, note) => {

@@ -10,6 +10,7 @@ mod app;
 mod cache;
 mod config;
 mod extension;
+mod knobs;
 mod lambda_extension;
 mod logger;
 mod model;
@@ -40,7 +41,9 @@ Agent) serving values from a JSON store file.
 
 USAGE:
     paramsecrets-emulator --store FILE [--port P] [--dialect extension|agent] [--token T]
-                          [--not-ready-for MS] [--verbose] [--help]
+                          [--not-ready-for MS] [--upstream-latency-ms MS] [--upstream-down]
+                          [--not-found-status 400|404] [--connection-lifetime SECS]
+                          [--verbose] [--help]
     paramsecrets-emulator [--lambda-extension] [--store FILE] [...]   (inside Lambda / RIE)
 
 FLAGS:
@@ -59,6 +62,19 @@ FLAGS:
                           Lambda INIT phase: extension dialect answers the API routes with 400
                           \"not ready to serve traffic, please wait\"; agent dialect resets every
                           connection (as if not listening yet).
+    --upstream-latency-ms MS
+                          Every upstream call (cache miss, bypass, refreshNow) takes MS ms,
+                          retries included; cache hits are not slowed. Default 0.
+    --upstream-down       The upstream services are unreachable: an upstream call fails after
+                          the latency. agent: 502 {\"__type\":\"ConnectionError\",\"message\":
+                          \"Read Error\"}, or the expired cached value if there is one (not after
+                          refreshNow). extension: its generic 400, no stale value (assumed).
+    --not-found-status S  Status of ResourceNotFoundException in the agent dialect: 400 (default,
+                          as AWS) or another 4xx such as 404 (as some local fakes).
+    --connection-lifetime SECS
+                          Close every connection SECS seconds (fractions allowed) after accepting
+                          it, idle or busy, like the Agent (61 s). 0 = never. Default: 61 in the
+                          agent dialect, 0 in the extension dialect.
     --lambda-extension    Run as a Lambda external extension (see LAMBDA EXTENSION). Implied
                           when no --store is given and $AWS_LAMBDA_RUNTIME_API is set.
     --verbose, -v         One line per request on stderr (method, path, names, status, cache
@@ -98,6 +114,10 @@ ENVIRONMENT:
     PARAMSECRETS_TOKEN, AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN
                                                  token chain (see --token)
     PARAMSECRETS_EMULATOR_DIALECT                extension|agent: the default for --dialect
+    PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS    default for --upstream-latency-ms
+    PARAMSECRETS_EMULATOR_UPSTREAM_DOWN          true|false|1|0: default for --upstream-down
+    PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS       default for --not-found-status
+    PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME    default for --connection-lifetime (seconds)
     AWS_LAMBDA_RUNTIME_API, PARAMSECRETS_EMULATOR_STORE   see LAMBDA EXTENSION
     PARAMSECRETS_EMULATOR_LOG                    debug|info|warn|error|off (default info;
                                                  debug = --verbose). Falls back to
@@ -110,11 +130,25 @@ ROUTES:
     agent:     GET /secretsmanager/get?secretId=S[&versionId=I][&versionStage=T][&refreshNow=B]
                GET /v1/<secretId>[?...]   GET /ping
                X-Forwarded-For 400; bad token 403; AWS errors as {\"__type\",\"message\"} JSON.
+               refreshNow: true/false/1/0, any case, else 400 \"invalid refreshNow value\";
+               true skips the cache (an upstream call) and refills it.
+    extension: refreshNow is not known: ignored like any unknown key (counted in stats).
     both:      GET  /_emulator/stats   counters, no token needed, never values:
                     {\"requests\":N,\"upstream_calls\":N,\"cache_hits\":N,\"errors\":N,
-                     \"keys\":{\"parameter:/app/x\":{\"requests\":N,\"upstream_calls\":N},
+                     \"refresh_now\":N,\"stale_served\":N,
+                     \"keys\":{\"parameter:/app/x\":{\"requests\":N,\"upstream_calls\":N,
+                                                   \"refresh_now\":N,\"stale_served\":N},
                              \"secret:dev/db\":{...}}}
-               POST /_emulator/reset   zero the counters and empty the cache.
+                    refresh_now: requests carrying refreshNow=true|1; stale_served: failed
+                    refreshes answered with the expired cached value.
+               GET  /_emulator/knobs   the runtime knobs:
+                    {\"upstream_latency_ms\":0,\"upstream_down\":false,\"not_found_status\":400,
+                     \"connection_lifetime_secs\":0.0}
+               POST /_emulator/knobs   a JSON object with any of those fields: changes them
+                    now (all or nothing; 400 with the reason otherwise); answers the new state.
+                    connection_lifetime_secs applies to connections accepted afterwards.
+               POST /_emulator/reset   zero the counters, empty the cache, and put the knobs
+                    back to their start-up values.
 
 STORE FORMAT (JSON; full description in emulator/README.md):
     {\"parameters\": [
@@ -140,7 +174,11 @@ TEST KNOBS (per parameter or secret entry, both dialects):
     \"respond\": {\"status\": 200, \"body\": \"...\", \"content_type\": \"text/plain\", \"headers\": {}}
                                          answer verbatim instead (after the token check)
     \"delay_ms\": 1500                     sleep before answering (every request for that name)
-    --not-ready-for MS                   see above
+    \"null_value\": true                   answer with the value null (parameter Value; secret
+                                         SecretString and SecretBinary): a malformed answer
+    \"byte_buffer_padding\": 3             (binary secret) 3 extra bytes after the value in the
+                                         Java ByteBuffer of /aws/reference/secretsmanager/ answers
+    --not-ready-for MS, --upstream-*, --not-found-status, --connection-lifetime: see above
 
 SIGNALS:
     SIGTERM, SIGINT: exit 0.   SIGHUP: reload the store now.
@@ -249,6 +287,7 @@ async fn run(config: Config, store: StoreHandle) -> ExitCode {
         readiness,
         store,
         Cache::new(config.cache),
+        knobs::Knobs::new(config.knobs),
     ));
 
     // Store watcher: a stat every 200 ms is negligible, and keeps the request path free of it.

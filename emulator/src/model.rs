@@ -121,6 +121,19 @@ impl UpstreamError {
             message: message.into(),
         }
     }
+
+    /// The upstream service could not be reached (the "upstream down" knob). Worded as the
+    /// Agent words an I/O dispatch failure (`cache_manager.rs`: 502 ConnectionError "Read Error").
+    pub fn unreachable() -> Self {
+        Self::new("ConnectionError", 502, "Read Error")
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self.kind.as_str(),
+            "ResourceNotFoundException" | "ParameterNotFound"
+        )
+    }
 }
 
 /// ISO-8601 UTC with exactly three fraction digits (`2024-01-01T00:00:00.000Z`): the managed

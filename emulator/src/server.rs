@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
@@ -19,6 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 use crate::app::App;
 use crate::cache::CacheNote;
 use crate::config::Dialect;
+use crate::knobs::KnobsPatch;
 use crate::store::RawResponse;
 use crate::{agent, extension};
 
@@ -95,9 +96,51 @@ fn is_api_route(dialect: Dialect, path: &str) -> bool {
     }
 }
 
-/// The `/_emulator/*` endpoints: no token, any dialect, counts only.
-fn emulator_endpoint(app: &App, method: &Method, path: &str) -> Option<Outcome> {
-    let outcome = match (path, method) {
+/// The `/_emulator/*` endpoints: no token, any dialect, never values.
+const EMULATOR_PATHS: [&str; 3] = ["/_emulator/stats", "/_emulator/reset", "/_emulator/knobs"];
+/// More than any knobs document needs.
+const MAX_KNOBS_BODY: usize = 64 * 1024;
+
+fn knobs_json(app: &App) -> Outcome {
+    Outcome::new(
+        json(StatusCode::OK, to_json_bytes(&app.knobs.get()), true),
+        CacheNote::None,
+    )
+}
+
+/// `POST /_emulator/knobs`: a JSON object with any subset of the knobs; all or nothing.
+async fn patch_knobs(app: &App, body: Incoming) -> Outcome {
+    let bytes = match Limited::new(body, MAX_KNOBS_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            return Outcome::text(
+                StatusCode::BAD_REQUEST,
+                &format!("cannot read the knobs body: {e}"),
+                true,
+            );
+        }
+    };
+    let applied = serde_json::from_slice::<KnobsPatch>(&bytes)
+        .map_err(|e| format!("invalid knobs JSON: {e}"))
+        .and_then(|patch| app.knobs.apply(patch));
+    match applied {
+        Ok(now) => {
+            log::info!(
+                "knobs: upstream_latency_ms={} upstream_down={} not_found_status={} connection_lifetime_secs={}",
+                now.upstream_latency_ms,
+                now.upstream_down,
+                now.not_found_status,
+                now.connection_lifetime_secs
+            );
+            knobs_json(app)
+        }
+        Err(e) => Outcome::text(StatusCode::BAD_REQUEST, &e, true),
+    }
+}
+
+async fn emulator_endpoint(app: &App, req: Request<Incoming>) -> Outcome {
+    let (parts, body) = req.into_parts();
+    match (parts.uri.path(), &parts.method) {
         ("/_emulator/stats", &Method::GET) => Outcome::new(
             json(StatusCode::OK, to_json_bytes(&app.stats.snapshot()), true),
             CacheNote::None,
@@ -105,6 +148,7 @@ fn emulator_endpoint(app: &App, method: &Method, path: &str) -> Option<Outcome> 
         ("/_emulator/reset", &Method::POST) => {
             app.stats.reset();
             app.cache.clear();
+            app.knobs.reset();
             Outcome::new(
                 json(
                     StatusCode::OK,
@@ -114,12 +158,10 @@ fn emulator_endpoint(app: &App, method: &Method, path: &str) -> Option<Outcome> 
                 CacheNote::None,
             )
         }
-        ("/_emulator/stats" | "/_emulator/reset", _) => {
-            Outcome::text(StatusCode::METHOD_NOT_ALLOWED, "Not allowed", true)
-        }
-        _ => return None,
-    };
-    Some(outcome)
+        ("/_emulator/knobs", &Method::GET) => knobs_json(app),
+        ("/_emulator/knobs", &Method::POST) => patch_knobs(app, body).await,
+        _ => Outcome::text(StatusCode::METHOD_NOT_ALLOWED, "Not allowed", true),
+    }
 }
 
 /// Query keys whose values are names or selectors, safe to show in the log. Anything else
@@ -160,25 +202,26 @@ async fn handle(app: &App, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let query = log::log_enabled!(log::Level::Debug).then(|| describe_query(req.uri().query()));
     let api = is_api_route(app.dialect, &path);
     if api {
         app.stats.request();
     }
-    let outcome = match emulator_endpoint(app, &method, &path) {
-        Some(o) => o,
-        None => match app.dialect {
+    let outcome = if EMULATOR_PATHS.contains(&path.as_str()) {
+        emulator_endpoint(app, req).await
+    } else {
+        match app.dialect {
             Dialect::Extension => extension::handle(app, &req).await,
             Dialect::Agent => agent::handle(app, &req).await,
-        },
+        }
     };
     let status = outcome.response.status();
     if api && !status.is_success() {
         app.stats.error();
     }
-    if log::log_enabled!(log::Level::Debug) {
+    if let Some(query) = query {
         log::debug!(
-            "{method} {path}{} -> {} cache={} {:.2}ms",
-            describe_query(req.uri().query()),
+            "{method} {path}{query} -> {} cache={} {:.2}ms",
             status.as_u16(),
             outcome.cache.as_str(),
             started.elapsed().as_secs_f64() * 1000.0
@@ -199,6 +242,7 @@ fn reset_connection(stream: TcpStream) {
 fn serve_connection(app: Arc<App>, stream: TcpStream) {
     // Small request/response pairs on keep-alive connections: Nagle would only add latency.
     let _ = stream.set_nodelay(true);
+    let lifetime = app.knobs.get().connection_lifetime();
     tokio::spawn(async move {
         let service = service_fn(move |req| {
             let app = app.clone();
@@ -208,10 +252,20 @@ fn serve_connection(app: Arc<App>, stream: TcpStream) {
         // keep-alive connection stays open until the client closes it.
         let mut builder = http1::Builder::new();
         builder.keep_alive(true);
-        if let Err(e) = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .await
-        {
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let ended = match lifetime {
+            // The Agent's way: a timeout around the whole connection; when it fires the
+            // connection is dropped, idle or mid-request (no response, no graceful close).
+            Some(limit) => match tokio::time::timeout(limit, connection).await {
+                Ok(ended) => ended,
+                Err(_) => {
+                    log::debug!("connection closed after its {limit:?} lifetime");
+                    return;
+                }
+            },
+            None => connection.await,
+        };
+        if let Err(e) = ended {
             log::debug!("connection ended with an error: {e}");
         }
     });

@@ -13,6 +13,10 @@ use serde::Serialize;
 pub struct KeyCounts {
     pub requests: u64,
     pub upstream_calls: u64,
+    /// Requests that carried `refreshNow=true` (or `1`), whether the dialect knows it or not.
+    pub refresh_now: u64,
+    /// Failed refreshes answered with the expired cached value (agent dialect).
+    pub stale_served: u64,
 }
 
 #[derive(Default)]
@@ -21,6 +25,8 @@ pub struct Stats {
     upstream_calls: AtomicU64,
     cache_hits: AtomicU64,
     errors: AtomicU64,
+    refresh_now: AtomicU64,
+    stale_served: AtomicU64,
     keys: Mutex<HashMap<String, KeyCounts>>,
 }
 
@@ -31,6 +37,8 @@ pub struct Snapshot {
     pub upstream_calls: u64,
     pub cache_hits: u64,
     pub errors: u64,
+    pub refresh_now: u64,
+    pub stale_served: u64,
     /// Sorted for stable output.
     pub keys: BTreeMap<String, KeyCounts>,
 }
@@ -50,28 +58,38 @@ impl Stats {
         self.cache_hits.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A request that got as far as looking its key up.
-    pub fn key_request(&self, key: &str) {
+    /// Bumps one per-key counter; looks up before inserting so a hit allocates nothing.
+    fn bump_key(&self, key: &str, field: fn(&mut KeyCounts) -> &mut u64) {
         let mut keys = self.keys.lock();
         match keys.get_mut(key) {
-            Some(k) => k.requests += 1,
+            Some(k) => *field(k) += 1,
             None => {
-                keys.insert(
-                    key.to_string(),
-                    KeyCounts {
-                        requests: 1,
-                        upstream_calls: 0,
-                    },
-                );
+                let mut k = KeyCounts::default();
+                *field(&mut k) += 1;
+                keys.insert(key.to_string(), k);
             }
         }
+    }
+
+    /// A request that got as far as looking its key up.
+    pub fn key_request(&self, key: &str) {
+        self.bump_key(key, |k| &mut k.requests);
     }
 
     /// A read of the store, i.e. what would have been a call to SSM / Secrets Manager.
     pub fn upstream_call(&self, key: &str) {
         self.upstream_calls.fetch_add(1, Ordering::Relaxed);
-        let mut keys = self.keys.lock();
-        keys.entry(key.to_string()).or_default().upstream_calls += 1;
+        self.bump_key(key, |k| &mut k.upstream_calls);
+    }
+
+    pub fn refresh_now(&self, key: &str) {
+        self.refresh_now.fetch_add(1, Ordering::Relaxed);
+        self.bump_key(key, |k| &mut k.refresh_now);
+    }
+
+    pub fn stale_served(&self, key: &str) {
+        self.stale_served.fetch_add(1, Ordering::Relaxed);
+        self.bump_key(key, |k| &mut k.stale_served);
     }
 
     pub fn reset(&self) {
@@ -81,6 +99,8 @@ impl Stats {
         self.upstream_calls.store(0, Ordering::Relaxed);
         self.cache_hits.store(0, Ordering::Relaxed);
         self.errors.store(0, Ordering::Relaxed);
+        self.refresh_now.store(0, Ordering::Relaxed);
+        self.stale_served.store(0, Ordering::Relaxed);
         self.keys.lock().clear();
     }
 
@@ -96,6 +116,8 @@ impl Stats {
             upstream_calls: self.upstream_calls.load(Ordering::Relaxed),
             cache_hits: self.cache_hits.load(Ordering::Relaxed),
             errors: self.errors.load(Ordering::Relaxed),
+            refresh_now: self.refresh_now.load(Ordering::Relaxed),
+            stale_served: self.stale_served.load(Ordering::Relaxed),
             keys,
         }
     }
@@ -116,19 +138,26 @@ mod tests {
         s.cache_hit();
         s.request();
         s.error();
+        s.refresh_now("secret:s");
+        s.stale_served("secret:s");
         let json = serde_json::to_value(s.snapshot()).unwrap();
         assert_eq!(
             json,
             serde_json::json!({
                 "requests": 3, "upstream_calls": 1, "cache_hits": 1, "errors": 1,
-                "keys": {"parameter:/a": {"requests": 2, "upstream_calls": 1}}
+                "refresh_now": 1, "stale_served": 1,
+                "keys": {
+                    "parameter:/a": {"requests": 2, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0},
+                    "secret:s": {"requests": 0, "upstream_calls": 0, "refresh_now": 1, "stale_served": 1}
+                }
             })
         );
         s.reset();
         let json = serde_json::to_value(s.snapshot()).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"requests": 0, "upstream_calls": 0, "cache_hits": 0, "errors": 0, "keys": {}})
+            serde_json::json!({"requests": 0, "upstream_calls": 0, "cache_hits": 0, "errors": 0,
+                               "refresh_now": 0, "stale_served": 0, "keys": {}})
         );
     }
 }

@@ -183,6 +183,12 @@ fn aws_errors_are_json_with_upstream_status() {
         (
             "secretId=rotated&versionId=11111111-1111-1111-1111-111111111111&versionStage=AWSCURRENT",
             400,
+            "InvalidRequestException",
+            "rotated",
+        ),
+        (
+            "secretId=rotated&versionId=99999999-1111-1111-1111-111111111111&versionStage=AWSCURRENT",
+            400,
             "ResourceNotFoundException",
             "rotated",
         ),
@@ -216,9 +222,20 @@ fn refresh_now_bypasses_and_refills_the_cache() {
     let stats = emu.stats();
     assert_eq!(
         stats["keys"]["secret:dev/db"],
-        json!({"requests": 4, "upstream_calls": 2})
+        json!({"requests": 4, "upstream_calls": 2, "refresh_now": 1, "stale_served": 0})
     );
     assert_eq!(stats["cache_hits"], 2);
+    assert_eq!(stats["refresh_now"], 1);
+    // refreshNow=false (any case, or 0) is a plain read.
+    assert_eq!(
+        emu.get_secret("secretId=dev/db&refreshNow=FALSE").status,
+        200
+    );
+    assert_eq!(emu.get_secret("secretId=dev/db&refreshNow=0").status, 200);
+    assert_eq!(emu.get_secret("secretId=dev/db&refreshNow=1").status, 200);
+    let stats = emu.stats();
+    assert_eq!(stats["refresh_now"], 2);
+    assert_eq!(stats["keys"]["secret:dev/db"]["upstream_calls"], 3);
 }
 
 #[test]

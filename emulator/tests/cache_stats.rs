@@ -19,10 +19,10 @@ fn default_cache_serves_repeats_without_upstream_calls() {
     assert_eq!(
         emu.stats(),
         json!({
-            "requests": 12, "upstream_calls": 2, "cache_hits": 10, "errors": 0,
+            "requests": 12, "upstream_calls": 2, "cache_hits": 10, "errors": 0, "refresh_now": 0, "stale_served": 0,
             "keys": {
-                "parameter:/app/short": {"requests": 10, "upstream_calls": 1},
-                "secret:dev/db": {"requests": 2, "upstream_calls": 1}
+                "parameter:/app/short": {"requests": 10, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0},
+                "secret:dev/db": {"requests": 2, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0}
             }
         })
     );
@@ -42,7 +42,7 @@ fn the_cache_key_is_the_full_request() {
     }
     assert_eq!(
         emu.stats()["keys"]["parameter:/app/full"],
-        json!({"requests": 5, "upstream_calls": 4})
+        json!({"requests": 5, "upstream_calls": 4, "refresh_now": 0, "stale_served": 0})
     );
     // A cached SecureString read without decryption does not leak the decrypted one.
     assert_ne!(
@@ -64,11 +64,11 @@ fn ttl_zero_makes_every_request_an_upstream_call() {
     let stats = emu.stats();
     assert_eq!(
         stats["keys"]["parameter:/app/short"],
-        json!({"requests": 5, "upstream_calls": 5})
+        json!({"requests": 5, "upstream_calls": 5, "refresh_now": 0, "stale_served": 0})
     );
     assert_eq!(
         stats["keys"]["secret:dev/db"],
-        json!({"requests": 3, "upstream_calls": 1})
+        json!({"requests": 3, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0})
     );
 }
 
@@ -132,7 +132,7 @@ fn errors_are_counted_and_never_cached() {
     assert_eq!(stats["upstream_calls"], 6);
     assert_eq!(
         stats["keys"]["parameter:/nope"],
-        json!({"requests": 3, "upstream_calls": 3})
+        json!({"requests": 3, "upstream_calls": 3, "refresh_now": 0, "stale_served": 0})
     );
 }
 
@@ -156,7 +156,7 @@ fn rejected_requests_count_but_have_no_key() {
     assert_eq!(emu.get("/elsewhere").status, 404);
     assert_eq!(
         emu.stats(),
-        json!({"requests": 3, "upstream_calls": 0, "cache_hits": 0, "errors": 3, "keys": {}})
+        json!({"requests": 3, "upstream_calls": 0, "cache_hits": 0, "errors": 3, "refresh_now": 0, "stale_served": 0, "keys": {}})
     );
 }
 
@@ -168,7 +168,7 @@ fn reset_zeroes_counters_and_empties_the_cache() {
     emu.reset();
     assert_eq!(
         emu.stats(),
-        json!({"requests": 0, "upstream_calls": 0, "cache_hits": 0, "errors": 0, "keys": {}})
+        json!({"requests": 0, "upstream_calls": 0, "cache_hits": 0, "errors": 0, "refresh_now": 0, "stale_served": 0, "keys": {}})
     );
     assert_eq!(emu.get_param("name=/app/short").status, 200);
     assert_eq!(emu.stats()["upstream_calls"], 1, "the cache was emptied");
@@ -189,7 +189,7 @@ fn stats_and_reset_work_in_agent_dialect_without_token() {
     assert_eq!(stats["errors"], 1);
     assert_eq!(
         stats["keys"]["secret:dev/db"],
-        json!({"requests": 2, "upstream_calls": 1})
+        json!({"requests": 2, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0})
     );
     emu.reset();
     assert_eq!(emu.stats()["requests"], 0);

@@ -197,8 +197,35 @@ fn secret_reference_through_parameter_route() {
     );
     let source: serde_json::Value =
         serde_json::from_str(p["SourceResult"].as_str().unwrap()).unwrap();
-    assert_eq!(source["Name"], "dev/db");
+    // SSM's Java serialisation of the secret (as captured): camelCase, Gson's date format.
+    assert_eq!(
+        source,
+        json!({
+            "ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/db-AbCdEf",
+            "name": "dev/db",
+            "versionId": source["versionId"].as_str().unwrap(),
+            "secretString": "{\"username\":\"u\"}",
+            "versionStages": ["AWSCURRENT"],
+            "createdDate": "Jan 1, 2024, 12:00:00 AM"
+        })
+    );
     assert_generic_400(&emu.get_param("name=/aws/reference/secretsmanager/dev/db"));
+
+    // A binary secret: Value null, the bytes in a Java ByteBuffer dump (signed bytes).
+    let r = emu.get_param("name=/aws/reference/secretsmanager/bin&withDecryption=true");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let p = &r.json()["Parameter"];
+    assert_eq!(p["Value"], json!(null));
+    assert!(r.text().contains("\"Value\":null"), "{}", r.text());
+    let source: serde_json::Value =
+        serde_json::from_str(p["SourceResult"].as_str().unwrap()).unwrap();
+    assert_eq!(source.get("secretString"), None);
+    assert_eq!(
+        source["secretBinary"],
+        json!({"hb": [0, 1, 2, -1], "offset": 0, "isReadOnly": false, "bigEndian": true,
+               "nativeByteOrder": false, "mark": -1, "position": 0, "limit": 4,
+               "capacity": 4, "address": 16})
+    );
 }
 
 #[test]

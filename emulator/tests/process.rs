@@ -158,6 +158,21 @@ fn help_documents_everything() {
         "PARAMSECRETS_EMULATOR_DIALECT",
         "SHUTDOWN",
         "50 ms",
+        "--upstream-latency-ms",
+        "--upstream-down",
+        "--not-found-status",
+        "--connection-lifetime",
+        "PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS",
+        "PARAMSECRETS_EMULATOR_UPSTREAM_DOWN",
+        "PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS",
+        "PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME",
+        "/_emulator/knobs",
+        "ConnectionError",
+        "refresh_now",
+        "stale_served",
+        "null_value",
+        "byte_buffer_padding",
+        "invalid refreshNow value",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }

@@ -63,6 +63,7 @@ struct ParameterEntry {
     error_message: Option<String>,
     respond: Option<RespondEntry>,
     delay_ms: Option<u64>,
+    null_value: Option<bool>,
     #[serde(default, rename = "comment")]
     _comment: Option<IgnoredAny>,
 }
@@ -93,6 +94,8 @@ struct SecretEntry {
     error_message: Option<String>,
     respond: Option<RespondEntry>,
     delay_ms: Option<u64>,
+    null_value: Option<bool>,
+    byte_buffer_padding: Option<usize>,
     #[serde(default, rename = "comment")]
     _comment: Option<IgnoredAny>,
 }
@@ -196,6 +199,7 @@ fn build_knobs(
         error,
         respond,
         delay: delay_ms.map(Duration::from_millis),
+        ..Knobs::default()
     })
 }
 
@@ -315,16 +319,23 @@ fn build_parameter(e: ParameterEntry) -> Result<Parameter, StoreError> {
             }
             out
         }
+        (None, None) if e.null_value == Some(true) => vec![ParameterVersion {
+            // Never shown: the answer's Value is null.
+            version: 1,
+            value: String::new(),
+            labels: e.labels.unwrap_or_default(),
+            last_modified: parse_date("parameter", &name, e.last_modified.as_deref())?,
+        }],
         (None, None) => {
             if e.error.is_none() && e.respond.is_none() {
                 return err(format!(
-                    "parameter {name:?}: needs \"value\", \"versions\", \"error\" or \"respond\""
+                    "parameter {name:?}: needs \"value\", \"versions\", \"error\", \"respond\" or \"null_value\""
                 ));
             }
             Vec::new()
         }
     };
-    let knobs = build_knobs(
+    let mut knobs = build_knobs(
         "parameter",
         &name,
         e.error,
@@ -333,6 +344,7 @@ fn build_parameter(e: ParameterEntry) -> Result<Parameter, StoreError> {
         e.respond,
         e.delay_ms,
     )?;
+    knobs.null_value = e.null_value.unwrap_or(false);
     let arn = e.arn.unwrap_or_else(|| {
         format!(
             "arn:aws:ssm:{ARN_REGION_ACCOUNT}:parameter/{}",
@@ -444,7 +456,7 @@ fn build_secret(e: SecretEntry) -> Result<Secret, StoreError> {
             Vec::new()
         }
     };
-    let knobs = build_knobs(
+    let mut knobs = build_knobs(
         "secret",
         &name,
         e.error,
@@ -453,6 +465,13 @@ fn build_secret(e: SecretEntry) -> Result<Secret, StoreError> {
         e.respond,
         e.delay_ms,
     )?;
+    knobs.null_value = e.null_value.unwrap_or(false);
+    knobs.byte_buffer_padding = e.byte_buffer_padding.unwrap_or(0);
+    if knobs.byte_buffer_padding > 1 << 20 {
+        return err(format!(
+            "secret {name:?}: byte_buffer_padding above 1048576 bytes"
+        ));
+    }
     let arn = e.arn.unwrap_or_else(|| {
         format!("arn:aws:secretsmanager:{ARN_REGION_ACCOUNT}:secret:{name}{SECRET_ARN_SUFFIX}")
     });

@@ -6,14 +6,13 @@
 
 mod file;
 mod ids;
+mod source_result;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use hyper::StatusCode;
 use hyper::header::{HeaderName, HeaderValue};
@@ -37,6 +36,12 @@ pub struct Knobs {
     pub respond: Option<Arc<RawResponse>>,
     /// `delay_ms`: sleep before answering, on every request for this name.
     pub delay: Option<Duration>,
+    /// `null_value`: answer with the value `null` (a parameter's `Value`; a secret's
+    /// `SecretString` and `SecretBinary` both), a malformed answer a client must reject.
+    pub null_value: bool,
+    /// `byte_buffer_padding` (secrets): extra bytes after a binary value in the Java
+    /// `ByteBuffer` of a `/aws/reference/secretsmanager/` answer (`hb` longer than `limit`).
+    pub byte_buffer_padding: usize,
 }
 
 /// A canned response from a `respond` knob, validated at load time.
@@ -241,7 +246,7 @@ impl Store {
             selector: req.selector.as_ref().map(Selector::echo),
             source_result: None,
             kind: parameter.kind.clone(),
-            value: Some(value),
+            value: (!parameter.knobs.null_value).then_some(value),
             version: version.version,
         })
     }
@@ -281,22 +286,17 @@ impl Store {
                     e
                 }
             })?;
-        let source = serde_json::json!({
-            "ARN": secret.arn,
-            "CreatedDate": crate::model::iso_millis(secret.created),
-            "Name": secret.name,
-            "SecretBinary": secret.binary.as_ref().map(|b| BASE64.encode(b)),
-            "SecretString": secret.string,
-            "VersionId": secret.version_id,
-            "VersionStages": secret.stages,
-        });
+        let padding = self
+            .find_secret(id)
+            .map_or(0, |s| s.knobs.byte_buffer_padding);
+        let source = source_result::render(&secret, padding);
         Ok(ParameterRecord {
             arn: secret.arn.clone(),
             data_type: None,
             last_modified: secret.created,
             name: req.name.clone(),
             selector: req.selector.as_ref().map(Selector::echo),
-            source_result: Some(source.to_string()),
+            source_result: Some(source),
             kind: "SecureString".to_string(),
             value: secret.string.clone(),
             version: 0,
@@ -328,10 +328,21 @@ impl Store {
         }
         let has_stage = |v: &SecretVersion, stage: &str| v.stages.iter().any(|s| s == stage);
         let found = match (&req.version_id, &req.version_stage) {
-            (Some(id), Some(stage)) => secret
-                .versions
-                .iter()
-                .find(|v| &v.version_id == id && has_stage(v, stage)),
+            (Some(id), Some(stage)) => {
+                let version = secret.versions.iter().find(|v| &v.version_id == id);
+                if version.is_some_and(|v| !has_stage(v, stage)) {
+                    // Both given but naming different versions: Secrets Manager's check.
+                    return Err(UpstreamError::new(
+                        "InvalidRequestException",
+                        400,
+                        format!(
+                            "You provided a VersionStage that is not associated to the provided VersionId (secret {}).",
+                            req.secret_id
+                        ),
+                    ));
+                }
+                version
+            }
             (Some(id), None) => secret.versions.iter().find(|v| &v.version_id == id),
             (None, stage) => {
                 let stage = stage.as_deref().unwrap_or("AWSCURRENT");
@@ -359,6 +370,7 @@ impl Store {
             ));
         };
         let (string, binary) = match &version.payload {
+            _ if secret.knobs.null_value => (None, None),
             Payload::String(s) => (Some(s.clone()), None),
             Payload::Binary(b) => (None, Some(b.clone())),
         };
@@ -396,6 +408,9 @@ pub fn default_date() -> OffsetDateTime {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+
     use super::*;
 
     const EXAMPLE: &str = r#"{
@@ -570,7 +585,12 @@ mod tests {
                 Some("AWSCURRENT"),
             ))
             .unwrap_err();
-        assert_eq!(mismatch.kind, "ResourceNotFoundException");
+        assert_eq!(mismatch.kind, "InvalidRequestException");
+        assert_eq!(mismatch.status, 400);
+        let unknown_id = s
+            .get_secret(&sreq("rotated", Some("nope"), Some("AWSCURRENT")))
+            .unwrap_err();
+        assert_eq!(unknown_id.kind, "ResourceNotFoundException");
         let by_arn = s
             .get_secret(&sreq(
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:rotated-AbCdEf",
@@ -615,7 +635,22 @@ mod tests {
         assert_eq!(r.version, 0);
         assert_eq!(r.data_type, None);
         assert_eq!(r.value.as_deref(), Some("{\"username\":\"u\"}"));
-        assert!(r.source_result.is_some());
+        let source: serde_json::Value =
+            serde_json::from_str(r.source_result.as_deref().unwrap()).unwrap();
+        assert_eq!(source["name"], "dev/db");
+        assert_eq!(source["secretString"], "{\"username\":\"u\"}");
+        assert_eq!(source["createdDate"], "Jan 1, 2024, 12:00:00 AM");
+        let bin = s
+            .get_parameter(&preq("/aws/reference/secretsmanager/bin", true, None))
+            .unwrap();
+        assert_eq!(bin.value, None);
+        let source: serde_json::Value =
+            serde_json::from_str(bin.source_result.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            source["secretBinary"]["hb"],
+            serde_json::json!([0, 1, 2, -1])
+        );
+        assert_eq!(source["secretBinary"]["limit"], 4);
         let e = s
             .get_parameter(&preq("/aws/reference/secretsmanager/dev/db", false, None))
             .unwrap_err();

@@ -16,7 +16,11 @@ pub const TOKEN_HEADER: &str = "X-Aws-Parameters-Secrets-Token";
 
 /// Every variable the emulator reads, removed from the child's environment so the test
 /// runner's own environment cannot leak in.
-pub const ENV_VARS: [&str; 14] = [
+pub const ENV_VARS: [&str; 18] = [
+    "PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS",
+    "PARAMSECRETS_EMULATOR_UPSTREAM_DOWN",
+    "PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS",
+    "PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME",
     "AWS_LAMBDA_RUNTIME_API",
     "PARAMSECRETS_EMULATOR_STORE",
     "PARAMSECRETS_EMULATOR_DIALECT",
@@ -257,6 +261,19 @@ impl Emulator {
         r.json()
     }
 
+    /// `POST /_emulator/knobs` with a JSON body; returns the answer whatever its status.
+    pub fn post_knobs(&self, body: &str) -> Resp {
+        self.client()
+            .try_request_with_body("POST", "/_emulator/knobs", &[], body)
+            .unwrap()
+    }
+
+    pub fn knobs(&self) -> serde_json::Value {
+        let r = self.request("GET", "/_emulator/knobs", &[]);
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    }
+
     pub fn reset(&self) {
         let r = self.request("POST", "/_emulator/reset", &[]);
         assert_eq!(r.status, 200, "{}", r.text());
@@ -361,14 +378,25 @@ impl Client {
         target: &str,
         headers: &[(&str, &str)],
     ) -> std::io::Result<Resp> {
+        self.try_request_with_body(method, target, headers, "")
+    }
+
+    pub fn try_request_with_body(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> std::io::Result<Resp> {
         let mut req = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
-        if method == "POST" || method == "PUT" {
-            req.push_str("Content-Length: 0\r\n");
+        if method == "POST" || method == "PUT" || !body.is_empty() {
+            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         req.push_str("\r\n");
+        req.push_str(body);
         self.reader.get_mut().write_all(req.as_bytes())?;
         read_response(&mut self.reader)
     }

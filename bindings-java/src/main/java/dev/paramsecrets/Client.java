@@ -84,6 +84,24 @@ public final class Client implements AutoCloseable {
         }
     }
 
+    public byte[] getParameterBinary(String name) throws ParamSecretsException {
+        return getParameterBinary(name, null);
+    }
+
+    /**
+     * The bytes of a binary secret read through {@code /aws/reference/secretsmanager/NAME}
+     * (for which {@link #getParameter(String)} refuses with {@link InvalidArgumentException}),
+     * or a text value's UTF-8 bytes.
+     */
+    public byte[] getParameterBinary(String name, ParameterOptions options) throws ParamSecretsException {
+        requireKey("parameter name", name);
+        try {
+            return inner.parameterBinary(name, opts(options));
+        } catch (NativeException e) {
+            throw Errors.from(e);
+        }
+    }
+
     public Parameter getParameterRecord(String name) throws ParamSecretsException {
         return getParameterRecord(name, null);
     }
@@ -217,7 +235,10 @@ public final class Client implements AutoCloseable {
 
     /** Like {@link #getParameter(String, ParameterOptions)}; a cache hit completes before returning. */
     public CompletableFuture<String> getParameterAsync(String name, ParameterOptions options) {
-        return getParameterRecordAsync(name, options).thenApply(Parameter::value);
+        return getParameterRecordAsync(name, options).thenCompose(p -> p.binary() == null
+                ? CompletableFuture.completedFuture(p.value())
+                : CompletableFuture.failedFuture(Errors.invalid("parameter \"" + p.name()
+                        + "\" is a binary secret: read it with getParameterBinary")));
     }
 
     public CompletableFuture<Parameter> getParameterRecordAsync(String name) {
@@ -348,6 +369,26 @@ public final class Client implements AutoCloseable {
         inner.clearCache();
     }
 
+    /**
+     * Starts reading these in the background and returns at once: call it where the function
+     * is initialised (the handler's constructor or a static initialiser, during Lambda's INIT
+     * phase, when the extension serves nothing yet). The first read of each name joins its
+     * request or hits the cache; a prefetch that fails is that read's exception.
+     *
+     * @throws InvalidArgumentException for a null list or an invalid name (nothing starts)
+     */
+    public void prefetch(List<String> parameters, List<String> secrets) throws ParamSecretsException {
+        List<String> ps = parameters == null ? List.of() : parameters;
+        List<String> ss = secrets == null ? List.of() : secrets;
+        requireKeys("parameter name", ps);
+        requireKeys("secret id", ss);
+        try {
+            inner.prefetch(ps, ss);
+        } catch (NativeException e) {
+            throw Errors.from(e);
+        }
+    }
+
     public Stats stats() {
         return Stats.from(inner.stats());
     }
@@ -436,7 +477,8 @@ public final class Client implements AutoCloseable {
         private String endpoint;
         private Short port;
         private String token;
-        private Duration ttl, parameterTtl, secretTtl, timeout, readyTimeout, staleIfError;
+        private Duration ttl, parameterTtl, secretTtl, timeout, deadline, readyTimeout, staleIfError;
+        private String server;
         private Long cacheSize;
         private boolean allowNonLoopback;
         private String invalid;
@@ -497,6 +539,22 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
+        /** The longest a whole read may take, retries included. */
+        public Builder deadline(Duration deadline) {
+            this.deadline = duration("deadline", deadline);
+            return this;
+        }
+
+        /**
+         * The server: {@code "auto"} (learned from its answers; the default), {@code "extension"}
+         * or {@code "agent"}. It decides whether {@code forceFetch} sends the Agent's
+         * {@code refreshNow=true}.
+         */
+        public Builder server(String server) {
+            this.server = server;
+            return this;
+        }
+
         /** How long to keep retrying while the extension is starting. */
         public Builder readyTimeout(Duration readyTimeout) {
             this.readyTimeout = duration("readyTimeout", readyTimeout);
@@ -528,7 +586,7 @@ public final class Client implements AutoCloseable {
                 throw Errors.invalid(invalid);
             }
             var options = new dev.paramsecrets.ffi.ClientOptions(endpoint, port, ttl, parameterTtl, secretTtl,
-                    cacheSize, timeout, readyTimeout, staleIfError, allowNonLoopback);
+                    cacheSize, timeout, deadline, readyTimeout, staleIfError, server, allowNonLoopback);
             try {
                 return new Client(NativeClient.withOptions(options, token));
             } catch (NativeException e) {

@@ -110,6 +110,12 @@ class ConformanceTest {
         if (c.has("ready_timeout_ms")) {
             b.readyTimeout(Duration.ofMillis(c.get("ready_timeout_ms").asLong()));
         }
+        if (c.has("deadline_ms")) {
+            b.deadline(Duration.ofMillis(c.get("deadline_ms").asLong()));
+        }
+        if (c.has("server")) {
+            b.server(c.get("server").asText());
+        }
         JsonNode req = s.get("request");
         JsonNode expect = s.get("expect");
         String name = s.get("name").asText();
@@ -124,6 +130,7 @@ class ConformanceTest {
                     if (req.has("label")) {
                         o = o.label(req.get("label").asText());
                     }
+                    o = o.forceFetch(req.path("force_fetch").asBoolean(false));
                     yield client.getParameterRecord(req.get("name").asText(), o);
                 }
                 case "get_secret" -> {
@@ -134,6 +141,7 @@ class ConformanceTest {
                     if (req.has("version_stage")) {
                         o = o.versionStage(req.get("version_stage").asText());
                     }
+                    o = o.forceFetch(req.path("force_fetch").asBoolean(false));
                     yield client.getSecretRecord(req.get("secret_id").asText(), o);
                 }
                 default -> throw new AssertionError(name + ": unknown op " + req.get("op"));
@@ -150,6 +158,10 @@ class ConformanceTest {
         if (result instanceof Parameter p) {
             if (expect.has("value")) {
                 assertEquals(expect.get("value").asText(), p.value(), name);
+            }
+            if (expect.has("binary_base64")) {
+                assertNotNull(p.binary(), name + ": expected a binary value");
+                assertEquals(expect.get("binary_base64").asText(), Base64.getEncoder().encodeToString(p.binary()), name);
             }
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("name", p.name());
@@ -175,6 +187,12 @@ class ConformanceTest {
             fields.put("version_stages", sec.versionStages());
             fields.put("created_ms", sec.createdDate() == null ? null : sec.createdDate().toEpochMilli());
             checkFields(name, expect.path("fields"), fields);
+        }
+        if (expect.has("refresh_now_sent")) {
+            long sent = emu.stats().path("keys").path("secret:" + req.get("secret_id").asText())
+                    .path("refresh_now").asLong(0);
+            assertEquals(expect.get("refresh_now_sent").asBoolean(), sent > 0,
+                    name + ": refreshNow sent " + sent + " times");
         }
     }
 
