@@ -1,12 +1,12 @@
 # paramsecrets: one Rust core, three native packages, one emulator.
-# `make demo` builds everything and runs the examples against the emulator;
+# `make demo` builds everything and runs the examples in the local Lambda (scripts/local-lambda);
 # `make test` builds and runs every suite. `make help` lists the rest.
 
 SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -67,11 +67,21 @@ java-test: emulator ## the Java package: native lib, generated bindings, jar, JU
 	@echo "==> Java package"
 	$(MAKE) -C bindings-java test
 
-examples-test: emulator ## the walkthrough handlers as smoke tests (real MariaDB + emulator)
+local-lambda: ## install the local Lambda's AWS parts (RIE, the three runtime interface clients; cached)
+	@scripts/local-lambda/install.sh
+
+examples-test: emulator layers local-lambda ## the walkthrough handlers in the local Lambda as smoke tests (real MariaDB)
 	@echo "==> examples (smoke tests)"
 	@scripts/examples-test.sh
 
-test: rust-check rust-test python-test node-test java-test examples-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
+lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-time reads, prefetch, cold starts, SHUTDOWN
+	@echo "==> Lambda lifecycle tests"
+	@ls bindings-python/dist/paramsecrets-*.whl >/dev/null 2>&1 || $(MAKE) -C bindings-python wheel
+	@ls bindings-node/paramsecrets.*.node >/dev/null 2>&1 || $(MAKE) -C bindings-node build
+	@ls bindings-java/target/paramsecrets-*.jar >/dev/null 2>&1 || $(MAKE) -C bindings-java jar
+	@python3 lambda-tests/run.py
+
+test: rust-check rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
 	@echo "==> all suites passed"
 
 demo: emulator ## build everything and run the walkthrough against the emulator

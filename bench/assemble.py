@@ -1,7 +1,7 @@
 """Assembles bench/RESULTS.md from the harnesses' outputs (stdlib only).
 
 Reads bench/<lang>/RESULTS.md and bench/<lang>/summary.json (lang = rust, python, node, java),
-bench/replication/RESULTS.md, and the status file scripts/bench.sh writes (one line per
+bench/lambda/RESULTS.md, bench/replication/RESULTS.md, and the status file scripts/bench.sh writes (one line per
 harness: name, status, seconds, command). The summary.json format is in bench/README.md.
 """
 
@@ -23,6 +23,7 @@ TITLES = {
     "python": "Python",
     "node": "Node",
     "java": "Java",
+    "lambda": "Lambda INIT and first invocation (local Lambda)",
     "replication": "Load-test replication",
 }
 # DESIGN §8 budgets, for the summary table.
@@ -146,7 +147,7 @@ def main() -> int:
 
     md.append("## Harnesses in this run\n")
     md.append("| harness | status | seconds | command |\n|---|---|---:|---|")
-    for name in LANGS + ["replication"]:
+    for name in LANGS + ["lambda", "replication"]:
         st, secs, cmd = status.get(name, ("not run", "—", "—"))
         md.append(f"| {TITLES[name]} | {st} | {secs} | `{cmd}` |")
     md.append("")
@@ -188,7 +189,7 @@ def main() -> int:
         )
     md.append("")
 
-    for name in LANGS + ["replication"]:
+    for name in LANGS + ["lambda", "replication"]:
         f = BENCH / name / "RESULTS.md"
         st = status.get(name, ("not run",))[0]
         if st != "ok" or not f.exists():

@@ -4,6 +4,8 @@
 #   1. Rust core: bench/rust (release build), writes bench/rust/RESULTS.md + summary.json
 #   2. Python, Node, Java: `make -C bench/<lang> bench|bench-quick` where bench/<lang>/Makefile
 #      exists (each writes bench/<lang>/RESULTS.md and bench/<lang>/summary.json)
+#   2b. INIT and first invocation in the local Lambda: bench/lambda/bench.py full|quick
+#      (writes bench/lambda/RESULTS.md + summary.json; needs the packages and `make layers`)
 #   3. the walkthrough's load test: Artillery runs examples/sam/load-test.yml against a local
 #      function URL backed by the local Lambda (bench/replication/loadtest.py; quick = 6 s
 #      instead of 60 s), charts under bench/replication/
@@ -70,6 +72,18 @@ for lang in python node java; do
     note "$lang" "not available" 0 "$cmd"
   fi
 done
+
+# ---- 2b. INIT in the local Lambda ---------------------------------------------------------
+lambda_cmd="bench/lambda/bench.py $mode"
+echo "==> bench: INIT in the local Lambda ($lambda_cmd)"
+t=$(date +%s)
+if make -s layers >/dev/null && python3 bench/lambda/bench.py "$mode"; then
+  note lambda ok "$(elapsed "$t")" "$lambda_cmd"
+else
+  echo "bench: the local-Lambda INIT benchmark FAILED" >&2
+  note lambda failed "$(elapsed "$t")" "$lambda_cmd"
+  failed=1
+fi
 
 # ---- 3. Replication: the walkthrough's Artillery load test against a local function URL -----
 echo "==> bench: load test (Artillery, local function URL${lt_duration:+, ${lt_duration} s instead of 60 s})"

@@ -3,7 +3,7 @@
 
 Runs the demo on a pseudo-terminal (so ^C reaches it exactly as from a keyboard: SIGINT to the
 terminal's foreground process group), waits for a progress line (default: the Node.js handler
-step, when MariaDB, the emulator and an invoker are all running), sends ^C, and then asserts:
+step, when MariaDB, the emulator and the local Lambda are all running), sends ^C, and then asserts:
 the demo exited with status 130 within 20 s; the MariaDB server and the emulator it started
 (found by their open files in the demo's temporary folder) are gone; the folder is deleted.
 
@@ -35,6 +35,26 @@ def pids_using(folder):
     return found
 
 
+def local_lambda_pids():
+    """Processes of a local-Lambda run of this checkout (RIE, the runtime, the extension): they
+    carry the run's marker variable and a task root under ROOT."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                env = f.read().split(b"\0")
+            # This checkout's runs only (the handlers' task roots are under it).
+            if not any(e.startswith(b"PARAMSECRETS_LOCAL_LAMBDA_RUN=") for e in env) or not any(
+                e.startswith(b"LAMBDA_TASK_ROOT=" + ROOT.encode()) for e in env
+            ):
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                found[int(pid)] = f.read().replace(b"\0", b" ").decode()[:100]
+        except OSError:
+            continue
+    return found
+
+
 def main():
     trigger = (sys.argv[1] if len(sys.argv) > 1 else "==> Node.js").encode()
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.5
@@ -42,7 +62,7 @@ def main():
     if pid == 0:
         os.chdir(ROOT)
         os.execvp("scripts/demo.sh", ["scripts/demo.sh"])
-    out, tmpdir, send_at, sent_at, before = b"", None, None, None, {}
+    out, tmpdir, send_at, sent_at, before, lambda_before = b"", None, None, None, {}, {}
     deadline = time.time() + 1800
     while time.time() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.05)
@@ -63,6 +83,7 @@ def main():
             send_at = time.time() + delay
         if send_at and sent_at is None and time.time() >= send_at:
             before = pids_using(tmpdir) if tmpdir else {}
+            lambda_before = local_lambda_pids()
             os.write(fd, b"\x03")
             sent_at = time.time()
     _, status = os.waitpid(pid, 0)
@@ -84,18 +105,22 @@ def main():
             failures.append("MariaDB was not running when ^C was sent (trigger too early?)")
         if not any("paramsecrets-emulator" in c for c in before.values()):
             failures.append("the emulator was not running when ^C was sent (trigger too early?)")
+        print("# local-Lambda processes just before ^C: " + "; ".join(lambda_before.values()))
+        if not any("aws-lambda-rie" in c for c in lambda_before.values()):
+            failures.append("RIE was not running when ^C was sent (trigger too early?)")
         time.sleep(0.2)
         left = pids_using(tmpdir)
         if left:
             failures.append(f"still running: {left}")
+        lambda_left = {p: c for p, c in local_lambda_pids().items() if p in lambda_before}
+        if lambda_left:
+            failures.append(f"local-Lambda processes still running: {lambda_left}")
         if os.path.exists(tmpdir):
             failures.append(f"{tmpdir} still exists")
     for f in failures:
         print(f"not ok - {f}")
     if not failures:
-        print(
-            "ok - Ctrl-C stopped MariaDB, the emulator and the invoker, and deleted the temp folder"
-        )
+        print("ok - Ctrl-C stopped MariaDB, the emulator and the local Lambda, and deleted the temp folder")
     return 1 if failures else 0
 
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make demo`: builds the three packages, starts a throwaway MariaDB and the extension emulator,
-# runs the walkthrough's Lambda handler in Python, Node.js and Java through their local invokers
-# (DEMO_INVOCATIONS times each, default 20), plus the Rust example, and prints what happened.
+# `make demo`: builds the three packages and the emulator layer, starts a throwaway MariaDB, runs
+# the walkthrough's Lambda handler in Python, Node.js and Java in the local Lambda (AWS's Runtime
+# Interface Emulator, AWS's runtime interface client of each language, the emulator layer as the
+# extension; DEMO_INVOCATIONS invocations each, default 20), plus the Rust example against a
+# standalone emulator, and prints what happened.
 # Everything it started is stopped and its temporary data deleted on exit, failure or Ctrl-C.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,12 +41,14 @@ step "building the Node.js package (make -C bindings-node build)" node-build \
   make -C bindings-node build
 step "building the Java package (make -C bindings-java jar)" java-build \
   make -C bindings-java jar
+step "building the emulator layer (make layers)" layer make layers
+step "installing the local Lambda (RIE, awslambdaric, aws-lambda-ric, the Java RIC; cached)" local-lambda \
+  scripts/local-lambda/install.sh
 step "building the Rust example (cargo build -p paramsecrets --example walkthrough)" rust-build \
   cargo build -p paramsecrets --example walkthrough
-# The examples' own dependencies (PyMySQL, mysql2, the JDBC driver): a first run of each with
-# no invocations would also work, but installing them here keeps the timings below clean.
-step "installing the examples' dependencies (PyMySQL, mysql2, MariaDB JDBC driver)" example-deps \
-  bash -c 'examples/python/run.sh --install-only && examples/node/run.sh --install-only && examples/java/run.sh --install-only'
+# The functions' own dependencies (PyMySQL, mysql2, the JDBC driver), before anything is timed.
+step "packaging the three functions with their dependencies (PyMySQL, mysql2, MariaDB JDBC driver)" example-deps \
+  bash -c 'examples/python/package.sh && examples/node/package.sh && examples/java/package.sh'
 
 echo
 examples_start_services
@@ -52,36 +56,47 @@ echo
 
 failures=0
 run_language() {
-  local lang="$1" label="$2" out="$EXAMPLES_TMP/$1.out" rc=0
-  say "$label: $N invocations of the handler in one process (cold, then warm)"
-  lambda_function_env "$lang"
-  run_in_group "examples/$lang/run.sh" "$N" >"$out" 2>"$EXAMPLES_TMP/$lang.err" || rc=$?
-  sed 's/^/    /' "$out"
-  if [ "$rc" -ne 0 ] || ! grep -q '"statusCode": 200, "body": "Successfully connected to ' "$out"; then
-    echo "    FAILED (exit status $rc); stderr:" >&2
-    sed 's/^/    | /' "$EXAMPLES_TMP/$lang.err" >&2
+  local lang="$1" label="$2" out="$EXAMPLES_TMP/$1" rc=0
+  say "$label: $N invocations in the local Lambda (RIE, AWS's runtime interface client, the emulator extension)"
+  example_invoke "$lang" "$N" "$out" 2>"$out.err" || rc=$?
+  grep -E '^local Lambda|INIT REPORT|invoke [12][ :(]|^  init |extension /_emulator|stopped RIE' "$out.out" \
+    | sed 's/^/    /' || true
+  if [ "$rc" -ne 0 ] || ! python3 - "$out.json" "$N" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+ok = [b for b in r["responses"] if json.loads(b).get("statusCode") == 200
+      and json.loads(b).get("body", "").startswith("Successfully connected to ")]
+sys.exit(0 if len(ok) == int(sys.argv[2]) else 1)
+PY
+  then
+    echo "    FAILED (exit status $rc); output and log:" >&2
+    sed 's/^/    | /' "$out.out" "$out.err" "$out.log" >&2 || true
     failures=$((failures + 1))
   fi
   # The same handler with a secret name that does not exist: a 500 naming the error code.
   rc=0
-  CREDS_PATH="$WRONG_SECRET" run_in_group "examples/$lang/run.sh" 1 \
-    >"$out.wrong" 2>"$EXAMPLES_TMP/$lang.wrong.err" || rc=$?
+  example_invoke "$lang" 1 "$out.wrong" "CREDS_PATH=$WRONG_SECRET" 2>"$out.wrong.err" || rc=$?
   local code
-  code="$(grep -o '"statusCode": 500, "body": "Could not read settings: [a-z_]*' "$out.wrong" | sed 's/.*settings: //' || true)"
-  if [ "$rc" -eq 2 ] && [ -n "$code" ]; then
+  code="$(python3 - "$out.wrong.json" <<'PY' || true
+import json, re, sys
+r = json.loads(json.load(open(sys.argv[1]))["responses"][0])
+m = re.match(r"Could not read settings: ([a-z_]+)", r.get("body", ""))
+print(m.group(1) if r.get("statusCode") == 500 and m else "")
+PY
+)"
+  if [ "$rc" -eq 0 ] && [ -n "$code" ]; then
     echo "    with CREDS_PATH=$WRONG_SECRET: statusCode 500, error code $code"
   else
     echo "    FAILED: with CREDS_PATH=$WRONG_SECRET expected statusCode 500 with an error code (exit status $rc):" >&2
-    sed 's/^/    | /' "$out.wrong" "$EXAMPLES_TMP/$lang.wrong.err" >&2
+    sed 's/^/    | /' "$out.wrong.out" "$out.wrong.err" >&2 || true
     failures=$((failures + 1))
   fi
   echo
 }
 
-emulator_reset
-run_language python "Python (lambda_function.lambda_handler, PyMySQL)"
-run_language node "Node.js (index.handler, mysql2)"
-run_language java "Java (example.Handler::handleRequest, MariaDB JDBC)"
+run_language python "Python (lambda_function.lambda_handler in awslambdaric, PyMySQL)"
+run_language node "Node.js (index.handler in aws-lambda-ric, mysql2)"
+run_language java "Java (example.Handler::handleRequest in the Java runtime interface client, MariaDB JDBC)"
 
 say "Rust (core/examples/walkthrough.rs)"
 lambda_function_env rust
@@ -93,38 +108,31 @@ sed 's/^/    /' "$EXAMPLES_TMP/rust.out"
 echo
 
 say "summary"
-emulator_stats >"$EXAMPLES_TMP/emulator-stats.json"
 python3 - "$EXAMPLES_TMP" "$N" <<'PY'
 import json, re, sys
 tmp, n = sys.argv[1], int(sys.argv[2])
-rows = []
+print(f"    {'':8} {'INIT':>9} {'cold':>9} {'warm p50':>9} {'warm p90':>9}   {'L1 hits':>7} {'misses':>6} {'requests':>8}   {'200s':>5}")
+reads = hits = requests = 0
 for lang, label in (("python", "Python"), ("node", "Node.js"), ("java", "Java")):
     try:
-        out = open(f"{tmp}/{lang}.out").read()
+        r = json.load(open(f"{tmp}/{lang}.json"))
+        log = open(f"{tmp}/{lang}.log").read()
     except OSError:
         continue
-    def grab(pattern):
-        m = re.search(pattern, out)
-        return m.groups() if m else None
-    init = grab(r"init \([^)]*\): ([\d.]+) ms")
-    lat = grab(r"cold ([\d.]+) ms \| warm median ([\d.]+) ms, p90 ([\d.]+) ms")
-    l1 = grab(r"hits=(\d+) misses=(\d+) requests=(\d+)")
-    ok = grab(r"(\d+) x statusCode 200")
-    if init and lat and l1 and ok:
-        rows.append((label, init[0], *lat, *l1, ok[0]))
-print(f"    {'':8} {'init':>9} {'cold':>9} {'warm p50':>9} {'warm p90':>9}   {'L1 hits':>7} {'misses':>6} {'requests':>8}   {'200s':>5}")
-for label, init, cold, p50, p90, hits, misses, reqs, oks in rows:
-    print(f"    {label:8} {init:>6} ms {cold:>6} ms {p50:>6} ms {p90:>6} ms   {hits:>7} {misses:>6} {reqs:>8}   {oks:>2}/{n}")
-print("    (latencies are whole handler invocations: the two reads, a new database connection and")
-print("    SELECT VERSION(); init = importing the handler module and building the client)")
-reads = sum(2 * int(r[-1]) for r in rows)
-hits = sum(int(r[5]) for r in rows)
+    l1 = re.findall(r"paramsecrets L1: hits=(\d+) misses=(\d+) requests=(\d+)", log)
+    oks = sum(json.loads(b).get("statusCode") == 200 for b in r["responses"])
+    if not (l1 and r["init_ms"] and r["cold_ms"] is not None and r["warm_median_ms"] is not None):
+        print(f"    {label:8} (no figures)")
+        continue
+    h, m, q = map(int, l1[-1])
+    reads, hits, requests = reads + 2 * oks, hits + h, requests + q
+    print(f"    {label:8} {r['init_ms']:>6.1f} ms {r['cold_ms']:>6.2f} ms {r['warm_median_ms']:>6.2f} ms "
+          f"{r['warm_p90_ms']:>6.2f} ms   {h:>7} {m:>6} {q:>8}   {oks:>2}/{n}")
+print("    (INIT: RIE's INIT REPORT, the runtime client starting and the handler module's init code;")
+print("    cold/warm: RIE's invoke duration of the first and the later invocations: the two reads, a")
+print("    new database connection and SELECT VERSION(); L1: the client's counters after the last one)")
 print(f"    L1: {hits} of the {reads} reads in those invocations were answered in-process, "
-      f"{sum(int(r[7]) for r in rows)} went to the extension")
-stats = json.load(open(f"{tmp}/emulator-stats.json"))
-keys = stats.get("keys", {})
-print(f"    the emulator saw {stats['requests']} requests in all (with the wrong-name runs and Rust): "
-      + ", ".join(f"{k} x{v['requests']}" for k, v in sorted(keys.items())))
+      f"{requests} went to the extension")
 PY
 echo
 

@@ -3,7 +3,10 @@
 # needs, and keeps both running until Ctrl-C (then stops them and deletes their data).
 #
 #   scripts/examples-env.sh                  # terminal 1
-#   eval "$(cat /tmp/paramsecrets-examples.env)"; python3 examples/python/invoke.py   # terminal 2
+#   source /tmp/paramsecrets-examples.env; cargo run -p paramsecrets --example walkthrough   # terminal 2
+#
+# For the Lambda handlers use examples/run.sh instead: it runs them in the local Lambda, with
+# the emulator inside it as the extension.
 #
 # The environment is also written to $PARAMSECRETS_EXAMPLES_ENV
 # (default /tmp/paramsecrets-examples.env) for `source`.
@@ -28,7 +31,8 @@ chmod 600 "$envfile"
 echo
 echo "Ready. In another terminal:"
 echo "    source $envfile"
-echo "    python3 examples/python/invoke.py 5      # or examples/node, examples/java (see examples/README.md)"
+echo "    cargo run -p paramsecrets --example walkthrough      # or your own program or tests"
+echo "(The Lambda handlers run in the local Lambda instead: examples/run.sh python|node|java.)"
 echo "Emulator requests are logged to $EXAMPLES_TMP/emulator.log. Ctrl-C here stops everything."
 while kill -0 "$EMULATOR_PID" 2>/dev/null && kill -0 "$MARIADB_PID" 2>/dev/null; do sleep 1; done
 echo "a service exited" >&2

@@ -2,8 +2,14 @@
 # Shared by scripts/demo.sh, scripts/examples-test.sh and scripts/examples-env.sh (source it).
 #
 #   examples_setup             a temp dir, the cleanup trap (EXIT INT TERM)
-#   examples_start_services    MariaDB (scripts/mariadb.sh) + the emulator, and the Lambda
-#                              environment every handler reads (exported)
+#   examples_start_mariadb     MariaDB (scripts/mariadb.sh) and the walkthrough's variables
+#   examples_start_services    MariaDB + a standalone emulator (for the Rust example, which is
+#                              not a Lambda handler), and the environment it reads (exported)
+#   example_package LANG       prepares LANG's function; sets EXAMPLE_ARGS for the local Lambda
+#   example_invoke LANG N OUT [K=V...]
+#                              runs LANG's handler N times in the local Lambda (RIE + AWS's
+#                              runtime interface client + the emulator layer as the extension);
+#                              writes OUT.out (its report), OUT.json (figures), OUT.log (RIE's log)
 #   examples_cleanup           stops what was started, deletes the temp dir (run by the trap)
 #
 # Every process started here runs in its own process group (setsid) and is stopped by group,
@@ -15,6 +21,10 @@ ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
 STORE="${STORE:-$ROOT/examples/store.json}"
 EMULATOR="${PARAMSECRETS_EMULATOR:-$ROOT/target/debug/paramsecrets-emulator}"
+LOCAL_LAMBDA="$ROOT/scripts/local-lambda/run.sh"
+case "$(uname -m)" in aarch64 | arm64) _layer_arch=arm64 ;; *) _layer_arch=x86_64 ;; esac
+EMULATOR_LAYER="${PARAMSECRETS_EMULATOR_LAYER:-$ROOT/dist/layers/paramsecrets-emulator-extension-$_layer_arch.zip}"
+EXAMPLE_ARGS=()
 EXAMPLES_TMP=""
 EMULATOR_PID=""
 EXAMPLES_CHILD_PGID=""
@@ -51,7 +61,7 @@ examples_cleanup() {
   mariadb_stop
   if [ -n "$EXAMPLES_TMP" ] && [ -d "$EXAMPLES_TMP" ]; then rm -rf "$EXAMPLES_TMP"; fi
   if [ "${EXAMPLES_QUIET_CLEANUP:-}" != 1 ]; then
-    echo "==> stopped MariaDB and the emulator, deleted the temporary data" >&7
+    echo "==> stopped MariaDB, the emulator and the local Lambda, deleted the temporary data" >&7
   fi
   exit "$rc"
 }
@@ -87,11 +97,49 @@ _start_emulator() {
   EMULATOR_PORT="${EMULATOR_PORT%% *}"
 }
 
-examples_start_services() {
-  mariadb_ensure_installed
+examples_start_mariadb() {
+  mariadb_ensure_installed || return 1
   say "starting a throwaway MariaDB on 127.0.0.1:$(mariadb_secret_field "$STORE" port) (data in $EXAMPLES_TMP)"
-  mariadb_start "$EXAMPLES_TMP" "$STORE"
+  mariadb_start "$EXAMPLES_TMP" "$STORE" || return 1
   echo "    $MARIADB_VERSION, database and user created from the secret ${CREDS_PATH:-dev/demoapp/db}"
+  # The walkthrough's own variables: /ENV/APP_CONFIG_PATH is the parameter, CREDS_PATH the secret.
+  export ENV="${ENV:-dev}" APP_CONFIG_PATH="${APP_CONFIG_PATH:-demoapp/config}"
+  export CREDS_PATH="${CREDS_PATH:-dev/demoapp/db}"
+}
+
+example_package() {
+  local layer
+  case "$1" in
+    python)
+      layer="$("$ROOT/examples/python/package.sh")" || return 1
+      EXAMPLE_ARGS=(--lang python --task-root "$ROOT/examples/python"
+                    --handler lambda_function.lambda_handler --layer "$layer") ;;
+    node)
+      "$ROOT/examples/node/package.sh" || return 1
+      EXAMPLE_ARGS=(--lang node --task-root "$ROOT/examples/node" --handler index.handler) ;;
+    java)
+      "$ROOT/examples/java/package.sh" || return 1
+      EXAMPLE_ARGS=(--lang java --task-root "$ROOT/examples/java/target/lambda"
+                    --handler example.Handler::handleRequest) ;;
+    *) echo "no example for $1" >&2; return 1 ;;
+  esac
+}
+
+example_invoke() {
+  local lang="$1" n="$2" out="$3" kv
+  shift 3
+  [ -f "$EMULATOR_LAYER" ] || { echo "no $EMULATOR_LAYER (run: make layers)" >&2; return 1; }
+  example_package "$lang" || return 1
+  local envs=(--env "AWS_LAMBDA_FUNCTION_NAME=demoapp-$lang" --env "ENV=$ENV"
+              --env "APP_CONFIG_PATH=$APP_CONFIG_PATH" --env "CREDS_PATH=$CREDS_PATH")
+  for kv in "$@"; do envs+=(--env "$kv"); done
+  # TMPDIR: the run's private /opt lives in our temp dir, deleted with it whatever happens.
+  TMPDIR="$EXAMPLES_TMP" run_in_group "$LOCAL_LAMBDA" "${EXAMPLE_ARGS[@]}" --layer "$EMULATOR_LAYER" \
+    --store "$STORE" "${envs[@]}" -n "$n" --extension-stats --json "$out.json" --log "$out.log" >"$out.out"
+}
+
+examples_start_services() {
+  examples_start_mariadb || return 1
 
   # What the Lambda runtime and the extension layer put in a function's environment.
   AWS_SESSION_TOKEN="local-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -102,12 +150,9 @@ examples_start_services() {
   export AWS_DEFAULT_REGION="$AWS_REGION"
   export AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION="\$LATEST"
   export AWS_LAMBDA_INITIALIZATION_TYPE=on-demand
-  # The walkthrough's own variables: /ENV/APP_CONFIG_PATH is the parameter, CREDS_PATH the secret.
-  export ENV="${ENV:-dev}" APP_CONFIG_PATH="${APP_CONFIG_PATH:-demoapp/config}"
-  export CREDS_PATH="${CREDS_PATH:-dev/demoapp/db}"
 
   say "starting the extension emulator (store $(basename "$STORE"))"
-  _start_emulator
+  _start_emulator || return 1
   export PARAMETERS_SECRETS_EXTENSION_HTTP_PORT="$EMULATOR_PORT"
   echo "    listening on 127.0.0.1:$EMULATOR_PORT, dialect extension"
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Smoke tests of the walkthrough examples (called by `make test`): the Python, Node.js and Java
-# handlers and the Rust example against a real MariaDB and the real emulator.
+# handlers in the local Lambda (AWS's Runtime Interface Emulator, AWS's runtime interface client,
+# the emulator layer as the extension) and the Rust example against a standalone emulator, all
+# with a real MariaDB.
 #
 # For each language it asserts: the success response with the server's real version, the L1
 # counters of 3 invocations (2 misses, 4 hits, 2 requests), one request per key at the
@@ -50,20 +52,19 @@ build() { # build LANG: make the package when missing (or always with EXAMPLES_B
   fi
 }
 
-cmd_for() { # the command that runs LANG's invoker
-  case "$1" in
-    rust) echo target/debug/examples/walkthrough ;;
-    *) echo "examples/$1/run.sh" ;;
-  esac
-}
-
 [ -x "$EMULATOR" ] || build_emulator=1
 if [ "${build_emulator:-0}" = 1 ]; then run_in_group cargo build -q -p paramsecrets-emulator; fi
 for lang in $LANGS; do build "$lang"; done
+if [ "$LANGS" != rust ]; then
+  [ -f "$EMULATOR_LAYER" ] || run_in_group scripts/build-emulator-layer.sh >"$EXAMPLES_TMP/layer.log" 2>&1 ||
+    { cat "$EXAMPLES_TMP/layer.log" >&2; exit 1; }
+  run_in_group scripts/local-lambda/install.sh >"$EXAMPLES_TMP/local-lambda.log" 2>&1 ||
+    { cat "$EXAMPLES_TMP/local-lambda.log" >&2; exit 1; }
+fi
 for lang in $LANGS; do
-  # install each example's own dependencies before timing anything
-  [ "$lang" = rust ] || run_in_group "examples/$lang/run.sh" --install-only >"$EXAMPLES_TMP/deps-$lang.log" 2>&1 ||
-    { show "$EXAMPLES_TMP/deps-$lang.log"; not_ok "$lang: installing the example's dependencies"; }
+  # package each function with its own dependencies before timing anything
+  [ "$lang" = rust ] || run_in_group "examples/$lang/package.sh" >"$EXAMPLES_TMP/deps-$lang.log" 2>&1 ||
+    { show "$EXAMPLES_TMP/deps-$lang.log"; not_ok "$lang: packaging the function with its dependencies"; }
 done
 
 EXAMPLES_QUIET_CLEANUP=1
@@ -73,36 +74,45 @@ echo "# MariaDB $MARIADB_VERSION on 127.0.0.1:$MARIADB_PORT, emulator on 127.0.0
 
 for lang in $LANGS; do
   lambda_function_env "$lang"
-  out="$EXAMPLES_TMP/$lang.out"
-  emulator_reset
+  out="$EXAMPLES_TMP/$lang"
   rc=0
   if [ "$lang" = rust ]; then
-    run_in_group "$(cmd_for rust)" >"$out" 2>&1 || rc=$?
-    if [ "$rc" -eq 0 ] && grep -q '^  parameter /dev/demoapp/config (type String, version 1) = {"greeting"' "$out" &&
-       grep -q '^  secret dev/demoapp/db .*value not printed' "$out" &&
-       grep -q '^L1 stats: hits=2 misses=2 requests=2 errors=0$' "$out" &&
-       grep -q '^wrong secret name -> not_found_or_denied$' "$out"; then
+    emulator_reset
+    run_in_group target/debug/examples/walkthrough >"$out.out" 2>&1 || rc=$?
+    if [ "$rc" -eq 0 ] &&
+       grep -q '^  parameter /dev/demoapp/config .*{"greeting"' "$out.out" &&
+       grep -q '^  secret dev/demoapp/db .*value not printed' "$out.out" &&
+       grep -q '^L1 stats: hits=2 misses=2 requests=2 errors=0$' "$out.out" &&
+       grep -q '^wrong secret name -> not_found_or_denied$' "$out.out"; then
       ok "rust: walkthrough example reads the parameter and the secret, then not_found_or_denied"
     else
-      not_ok "rust: walkthrough example (exit status $rc)"; show "$out"
+      not_ok "rust: walkthrough example (exit status $rc)"; show "$out.out"
     fi
+    stats="$(emulator_stats)"
   else
-    run_in_group "$(cmd_for "$lang")" "$N" >"$out" 2>"$out.err" || rc=$?
-    expect_body="\"statusCode\": 200, \"body\": \"Successfully connected to $MARIADB_VERSION (database demoapp on 127.0.0.1:$MARIADB_PORT, config /dev/demoapp/config with 2 settings)\""
-    if [ "$rc" -eq 0 ] && grep -qF "response: {$expect_body}" "$out" && grep -qx "  $N x statusCode 200" "$out"; then
-      ok "$lang: $N invocations answered 200 with the server's version ($MARIADB_VERSION)"
+    example_invoke "$lang" "$N" "$out" 2>"$out.err" || rc=$?
+    expect_body="Successfully connected to $MARIADB_VERSION (database demoapp on 127.0.0.1:$MARIADB_PORT, config /dev/demoapp/config with 2 settings)"
+    if [ "$rc" -eq 0 ] && python3 - "$out.json" "$N" "$expect_body" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bodies = [json.loads(b) for b in r["responses"]]
+sys.exit(0 if len(bodies) == int(sys.argv[2]) and all(b == {"statusCode": 200, "body": sys.argv[3]} for b in bodies) else 1)
+PY
+    then
+      ok "$lang: $N invocations in the local Lambda answered 200 with the server's version ($MARIADB_VERSION)"
     else
-      not_ok "$lang: $N invocations answered 200 with the server's version (exit status $rc)"; show "$out" "$out.err"
+      not_ok "$lang: $N invocations in the local Lambda answered 200 with the server's version (exit status $rc)"
+      show "$out.out" "$out.err"
     fi
     hits=$(( 2 * N - 2 ))
-    if grep -qx "  paramsecrets L1: hits=$hits misses=2 requests=2 errors=0" "$out"; then
+    if [ "$(grep -o 'paramsecrets L1: .*' "$out.log" | tail -1)" = "paramsecrets L1: hits=$hits misses=2 requests=2 errors=0" ]; then
       ok "$lang: L1 served $hits of $((2 * N)) reads, 2 requests to the extension"
     else
-      not_ok "$lang: L1 counters (expected hits=$hits misses=2 requests=2 errors=0)"; show "$out"
+      not_ok "$lang: L1 counters (expected hits=$hits misses=2 requests=2 errors=0)"; show "$out.log"
     fi
+    stats="$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["extension_stats"]))' "$out.json" 2>/dev/null || echo '{}')"
   fi
   # The emulator saw exactly one request per key (the handler's client cached the rest).
-  stats="$(emulator_stats)"
   if python3 -c '
 import json, sys
 k = json.loads(sys.argv[1])["keys"]
@@ -115,21 +125,25 @@ sys.exit(0 if ok else 1)' "$stats"; then
 
   if [ "$lang" != rust ]; then
     rc=0
-    CREDS_PATH="$WRONG_SECRET" run_in_group "$(cmd_for "$lang")" 1 >"$out.wrong" 2>"$out.wrong.err" || rc=$?
-    if [ "$rc" -eq 2 ] &&
-       grep -qF "response: {\"statusCode\": 500, \"body\": \"Could not read settings: not_found_or_denied: " "$out.wrong" &&
-       grep -qF "$WRONG_SECRET" "$out.wrong" && ! grep -q 'Traceback\|    at \|Exception in thread' "$out.wrong" "$out.wrong.err"; then
+    example_invoke "$lang" 1 "$out.wrong" "CREDS_PATH=$WRONG_SECRET" 2>"$out.wrong.err" || rc=$?
+    if [ "$rc" -eq 0 ] && python3 - "$out.wrong.json" "$WRONG_SECRET" <<'PY' &&
+import json, sys
+b = json.loads(json.load(open(sys.argv[1]))["responses"][0])
+sys.exit(0 if b.get("statusCode") == 500 and b.get("body", "").startswith("Could not read settings: not_found_or_denied: ")
+         and sys.argv[2] in b["body"] else 1)
+PY
+       ! grep -q 'Traceback\|    at \|Exception in thread' "$out.wrong.out" "$out.wrong.log"; then
       ok "$lang: a wrong secret name answers statusCode 500 naming not_found_or_denied (no stack trace)"
     else
       not_ok "$lang: a wrong secret name answers statusCode 500 naming not_found_or_denied (exit status $rc)"
-      show "$out.wrong" "$out.wrong.err"
+      show "$out.wrong.out" "$out.wrong.err" "$out.wrong.log"
     fi
   fi
 done
 
 # The password must not appear in anything the examples or the emulator printed.
 shopt -s nullglob
-printed=("$EXAMPLES_TMP"/*.out* "$EXAMPLES_TMP"/emulator.log)
+printed=("$EXAMPLES_TMP"/*.out "$EXAMPLES_TMP"/*.log "$EXAMPLES_TMP"/*.json "$EXAMPLES_TMP"/*.err)
 shopt -u nullglob
 rc=0
 grep -lF -- "$PASSWORD" "${printed[@]}" >"$EXAMPLES_TMP/leaks" 2>&1 || rc=$?

@@ -12,10 +12,18 @@ const FULL_CONFIG_PATH = `/${ENV}/${APP_CONFIG_PATH}`
 
 // Once per execution environment (INIT): port and token come from the Lambda environment
 // (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, AWS_SESSION_TOKEN). Warm invocations then read both
-// values from the in-process cache. Exported only so the local invoker can print its stats.
-export const client = new Client()
+// values from the in-process cache.
+const client = new Client()
 
 export const handler = async (event, context) => {
+  const response = await respond()
+  // One line per invocation in the function's log: how many reads the in-process cache answered.
+  const s = client.stats()
+  console.log(`paramsecrets L1: hits=${s.hits} misses=${s.misses} requests=${s.requests} errors=${s.errors}`)
+  return response
+}
+
+async function respond () {
   let config, creds
   try {
     config = await client.getParameter(FULL_CONFIG_PATH, { transform: 'json' })

@@ -75,7 +75,9 @@ def install(*parts: str) -> None:
 def java_home() -> str:
     return subprocess.run(
         [os.path.join(ROOT, "bindings-java", "scripts", "java-home.sh")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
@@ -92,16 +94,24 @@ def check_namespaces() -> None:
     if not os.path.isdir("/opt"):
         raise NoNamespaces("there is no /opt directory to mount the layers on")
     with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "probe"), "w").close()
         r = subprocess.run(
             [*unshare_prefix(), "sh", "-c", 'mount --bind "$0" /opt && test -e /opt/probe', d],
-            capture_output=True, text=True,
-            preexec_fn=lambda: open(os.path.join(d, "probe"), "w").close(),
+            capture_output=True,
+            text=True,
+            check=False,
         )
     if r.returncode != 0:
         raise NoNamespaces(
             f"a private mount namespace is not available here ({' '.join(unshare_prefix())}: "
             f"{(r.stderr or r.stdout).strip() or 'exit status ' + str(r.returncode)})"
         )
+
+
+def pdeathsig_prefix() -> list[str]:
+    """setpriv (util-linux, like unshare) makes the kernel send SIGTERM to the process it execs
+    when the process that started it dies; the execs of unshare, sh and RIE keep it."""
+    return ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
 
 
 def free_port() -> int:
@@ -164,12 +174,15 @@ class LocalLambda:
         self.extension_port = free_port()
 
     # ---- start / stop ----------------------------------------------------------------------
-    def start(self) -> "LocalLambda":
+    def start(self) -> LocalLambda:
         check_namespaces()
         paths = installed_paths()
         rie = paths["RIE"]
-        ric = {"python": paths["PYTHON_RIC"].rsplit("/bin/", 1)[0], "node": paths["NODE_RIC"],
-               "java": paths["JAVA_RIC_LIB"]}[self.lang]
+        ric = {
+            "python": paths["PYTHON_RIC"].rsplit("/bin/", 1)[0],
+            "node": paths["NODE_RIC"],
+            "java": paths["JAVA_RIC_LIB"],
+        }[self.lang]
         for p in (rie, ric):
             if not os.path.exists(p):
                 raise LambdaError(f"{p} is missing: run scripts/local-lambda/install.sh")
@@ -185,29 +198,53 @@ class LocalLambda:
         env = self._environment(ric)
         if self.log_path is None:
             self.log_path = os.path.join(self.tmp, "rie.log")
-        self._log = open(self.log_path, "w")
+        # Held for the run's whole life (RIE writes to it); stop() closes it.
+        self._log = open(self.log_path, "w")  # noqa: SIM115
         cmd = [
-            *unshare_prefix(), "sh", "-c", 'mount --bind "$0" /opt && exec "$@"', opt,
-            rie, "--log-level", "info",
-            "--runtime-interface-emulator-address", f"127.0.0.1:{self.invoke_port}",
-            "--runtime-api-address", f"127.0.0.1:{self.runtime_port}",
-            os.path.join(HERE, "runtimes", self.lang), self.handler,
+            *pdeathsig_prefix(),
+            *unshare_prefix(),
+            "sh",
+            "-c",
+            'mount --bind "$0" /opt && exec "$@"',
+            opt,
+            rie,
+            "--log-level",
+            "info",
+            "--runtime-interface-emulator-address",
+            f"127.0.0.1:{self.invoke_port}",
+            "--runtime-api-address",
+            f"127.0.0.1:{self.runtime_port}",
+            os.path.join(HERE, "runtimes", self.lang),
+            self.handler,
         ]
         # Its own session: a Ctrl-C in the terminal reaches only us, and we stop RIE in order.
+        # If we die without stopping it (SIGKILL, a crashed harness), the kernel sends RIE
+        # SIGTERM, so it still shuts its extensions and runtime down instead of living on.
         self.proc = subprocess.Popen(
-            cmd, cwd=self.task_root, env=env, stdin=subprocess.DEVNULL,
-            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            cmd,
+            cwd=self.task_root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+        # Both APIs: RIE opens the Runtime API's listener from a goroutine of its own, and on a
+        # busy machine the first INIT (started by our first invoke) can otherwise start the
+        # extension before it listens: its registration is refused and INIT fails.
+        waiting = [self.invoke_port, self.runtime_port]
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        while waiting and time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise LambdaError(f"RIE exited at start (status {self.proc.returncode}):\n{self.log()}")
             try:
-                socket.create_connection(("127.0.0.1", self.invoke_port), timeout=0.2).close()
-                return self
+                socket.create_connection(("127.0.0.1", waiting[0]), timeout=0.2).close()
+                waiting.pop(0)
             except OSError:
                 time.sleep(0.02)
-        raise LambdaError(f"RIE did not listen on 127.0.0.1:{self.invoke_port} within 10 s")
+        if waiting:
+            raise LambdaError(f"RIE did not listen on 127.0.0.1:{waiting[0]} within 10 s")
+        return self
 
     def _environment(self, ric: str) -> dict[str, str]:
         """What a function's environment holds on Lambda (not the caller's whole environment)."""
@@ -331,6 +368,12 @@ class LocalLambda:
                 return found[:count] if len(found) >= count else None
             time.sleep(0.005)
 
+    def extension_stats(self) -> dict:
+        """The emulator extension's GET /_emulator/stats (request counts per key, never values)."""
+        url = f"http://127.0.0.1:{self.extension_port}/_emulator/stats"
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return json.load(r)
+
     def init_ms(self) -> float | None:
         """RIE's INIT REPORT duration (the REPORT line's Init Duration is not the real one)."""
         m = self._wait_for(INIT_REPORT, 1, 1.0)
@@ -351,31 +394,47 @@ def _p90(xs):
 def summary(lam: LocalLambda) -> dict:
     inv = lam.invocations
     rt = [i.runtime_ms for i in inv if i.runtime_ms is not None]
-    out = {"lang": lam.lang, "handler": lam.handler, "init_ms": lam.init_ms(),
-           "invocations": len(inv), "statuses": [i.status for i in inv],
-           "cold_ms": rt[0] if rt else None,
-           "warm_median_ms": statistics.median(rt[1:]) if len(rt) > 1 else None,
-           "warm_p90_ms": _p90(rt[1:]) if len(rt) > 1 else None,
-           "wall_ms": [round(i.wall_ms, 2) for i in inv],
-           "runtime_ms": rt, "responses": [i.body for i in inv]}
+    out = {
+        "lang": lam.lang,
+        "handler": lam.handler,
+        "init_ms": lam.init_ms(),
+        "invocations": len(inv),
+        "statuses": [i.status for i in inv],
+        "cold_ms": rt[0] if rt else None,
+        "warm_median_ms": statistics.median(rt[1:]) if len(rt) > 1 else None,
+        "warm_p90_ms": _p90(rt[1:]) if len(rt) > 1 else None,
+        "wall_ms": [round(i.wall_ms, 2) for i in inv],
+        "runtime_ms": rt,
+        "responses": [i.body for i in inv],
+    }
     return out
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--lang", required=True, choices=LANGS)
     ap.add_argument("--task-root", required=True, help="the function's code (LAMBDA_TASK_ROOT)")
     ap.add_argument("--handler", required=True, help="module.function, file.export, pkg.Class::method")
-    ap.add_argument("--layer", action="append", default=[], help="a layer zip or directory (repeatable; in order)")
+    ap.add_argument(
+        "--layer", action="append", default=[], help="a layer zip or directory (repeatable; in order)"
+    )
     ap.add_argument("--store", help="the emulator's store, put at /opt/paramsecrets/store.json")
-    ap.add_argument("--env", action="append", default=[], metavar="K=V", help="a function environment variable")
+    ap.add_argument(
+        "--env", action="append", default=[], metavar="K=V", help="a function environment variable"
+    )
     ap.add_argument("-n", "--invocations", type=int, default=1)
     ap.add_argument("--event", default="{}", help="the event (JSON) of every invocation")
     ap.add_argument("--timeout", type=int, default=30, help="the function timeout, seconds")
     ap.add_argument("--log", help="keep RIE's whole output (runtime and extension logs) in this file")
     ap.add_argument("--json", help="write the run's figures and responses to this file")
     ap.add_argument("--quiet", action="store_true", help="print only the summary line")
+    ap.add_argument(
+        "--extension-stats",
+        action="store_true",
+        help="after the invocations, print the emulator extension's /_emulator/stats",
+    )
     a = ap.parse_args(argv)
     env = {}
     for kv in a.env:
@@ -386,46 +445,62 @@ def main(argv=None) -> int:
     try:
         check_namespaces()
     except NoNamespaces as e:
-        print(f"local Lambda: {e}.\nIt runs RIE with the layers on /opt only inside a private mount "
-              "namespace, never on the host's /opt, and has no substitute: not running.", file=sys.stderr)
+        print(
+            f"local Lambda: {e}.\nIt runs RIE with the layers on /opt only inside a private mount "
+            "namespace, never on the host's /opt, and has no substitute: not running.",
+            file=sys.stderr,
+        )
         return 3
     install("rie", a.lang)
     lam = LocalLambda(a.lang, a.task_root, a.handler, a.layer, a.store, env, a.timeout, a.log)
     # SIGTERM/SIGHUP as KeyboardInterrupt: the finally below stops RIE in every case.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.default_int_handler)
-    rc, non_200 = 0, 0
+    rc, non_200, ext_stats = 0, 0, None
     try:
         lam.start()
         say = (lambda *_: None) if a.quiet else print
-        say(f"local Lambda: {a.lang} {a.handler} in {lam.task_root} (RIE on 127.0.0.1:{lam.invoke_port}, "
-            f"layers: {', '.join(os.path.basename(x) for x in a.layer) or 'none'})")
+        say(
+            f"local Lambda: {a.lang} {a.handler} in {lam.task_root} (RIE on 127.0.0.1:{lam.invoke_port}, "
+            f"layers: {', '.join(os.path.basename(x) for x in a.layer) or 'none'})"
+        )
         event = json.loads(a.event)
         for i in range(a.invocations):
             inv = lam.invoke(event)
             if i == 0:
                 init = lam.init_ms()
-                say(f"  INIT REPORT: {init:.2f} ms" if init is not None else "  INIT REPORT: not in RIE's log")
+                say(
+                    f"  INIT REPORT: {init:.2f} ms" if init is not None else "  INIT REPORT: not in RIE's log"
+                )
             rt = f"{inv.runtime_ms:.2f} ms" if inv.runtime_ms is not None else "n/a"
-            say(f"  invoke {i + 1}{' (cold)' if i == 0 else ''}: HTTP {inv.status}, {rt} in the runtime, "
-                f"{inv.wall_ms:.2f} ms round trip: {inv.body}")
+            say(
+                f"  invoke {i + 1}{' (cold)' if i == 0 else ''}: HTTP {inv.status}, {rt} in the runtime, "
+                f"{inv.wall_ms:.2f} ms round trip: {inv.body}"
+            )
             non_200 += inv.status != 200
         s = summary(lam)
         line = f"  init {s['init_ms']} ms | cold {s['cold_ms']} ms"
         if s["warm_median_ms"] is not None:
             line += f" | warm median {s['warm_median_ms']:.2f} ms, p90 {s['warm_p90_ms']:.2f} ms"
         print(line + f" | {len(lam.invocations) - non_200} of {len(lam.invocations)} HTTP 200")
+        if a.extension_stats:
+            ext_stats = lam.extension_stats()
+            print(f"  extension /_emulator/stats: {json.dumps(ext_stats)}")
     except KeyboardInterrupt:
         print("\nlocal Lambda: interrupted", file=sys.stderr)
         rc = 130
-    except LambdaError as e:
+    except (LambdaError, OSError) as e:
         print(f"local Lambda: {e}", file=sys.stderr)
         rc = 1
     finally:
         left = lam.stop()
         if a.json:
             with open(a.json, "w") as f:
-                json.dump({**summary(lam), "left": left, "log": lam.log_path}, f, indent=1)
+                json.dump(
+                    {**summary(lam), "extension_stats": ext_stats, "left": left, "log": lam.log_path},
+                    f,
+                    indent=1,
+                )
         if left:
             print(f"local Lambda: processes left after RIE stopped (killed now): {left}", file=sys.stderr)
             rc = rc or 1

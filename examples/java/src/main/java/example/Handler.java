@@ -13,6 +13,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 
 import dev.paramsecrets.Client;
 import dev.paramsecrets.ParamSecretsException;
+import dev.paramsecrets.Stats;
 
 /**
  * The walkthrough's Lambda function in Java, with paramsecrets instead of hand-written HTTP calls
@@ -43,6 +44,16 @@ public class Handler implements RequestHandler<Map<String, Object>, Map<String, 
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Map<String, Object> response = respond(context);
+        // One line per invocation in the function's log: how many reads the in-process cache
+        // answered.
+        Stats s = CLIENT.stats();
+        context.getLogger().log(String.format("paramsecrets L1: hits=%d misses=%d requests=%d errors=%d%n",
+                s.hits(), s.misses(), s.requests(), s.errors()));
+        return response;
+    }
+
+    private static Map<String, Object> respond(Context context) {
         Map<?, ?> config;
         Map<?, ?> creds;
         try {
@@ -51,7 +62,7 @@ public class Handler implements RequestHandler<Map<String, Object>, Map<String, 
         } catch (ParamSecretsException e) {
             // e.code() is stable (not_found_or_denied, unauthorized, ...); the message names the
             // parameter or secret, never a value.
-            context.getLogger().log("reading settings failed: " + e.code() + ": " + e.getMessage());
+            context.getLogger().log("reading settings failed: " + e.code() + ": " + e.getMessage() + "\n");
             return Map.of("statusCode", 500,
                     "body", "Could not read settings: " + e.code() + ": " + e.getMessage());
         }
@@ -72,7 +83,7 @@ public class Handler implements RequestHandler<Map<String, Object>, Map<String, 
             rs.next();
             version = rs.getString(1);
         } catch (SQLException e) {
-            context.getLogger().log("database query failed: " + e.getMessage());
+            context.getLogger().log("database query failed: " + e.getMessage() + "\n");
             return Map.of("statusCode", 500, "body", "Could not query the database: " + e.getMessage());
         }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the Node.js walkthrough handler through its local invoker: examples/node/run.sh [N]
-# With --install-only it prepares everything and runs nothing.
-# Needs bindings-node built (`make -C bindings-node build`: the .node file and lib/) and the
-# environment from scripts/examples-env.sh. paramsecrets is linked from ../../bindings-node.
+# Prepares the Node.js function for the local Lambda: `npm ci` here (mysql2, and paramsecrets
+# linked from ../../bindings-node), as the function's zip would hold them. The code and its
+# node_modules are this directory (LAMBDA_TASK_ROOT). Prints nothing; reruns npm ci only when
+# package-lock.json changes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
@@ -15,5 +15,3 @@ if [ "$(cat node_modules/.paramsecrets-stamp 2>/dev/null)" != "$stamp" ]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
   echo "$stamp" >node_modules/.paramsecrets-stamp
 fi
-[ "${1:-}" != --install-only ] || exit 0
-exec node invoke.mjs "$@"

@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# Runs the Java walkthrough handler through its local invoker: examples/java/run.sh [N]
-# With --install-only it prepares everything and runs nothing.
-# Needs the jar built by `make -C bindings-java jar` (bindings-java/target/paramsecrets-<v>.jar)
-# and the environment from scripts/examples-env.sh. Installs that jar into the local Maven
-# repository (as dev.paramsecrets:paramsecrets:<v>), builds target/walkthrough.jar (shaded, what
-# you would upload to Lambda) and runs it on a JDK 22+.
+# Prepares the Java function for the local Lambda: installs bindings-java's jar into the local
+# Maven repository (dev.paramsecrets:paramsecrets:<v>), builds the shaded target/walkthrough.jar
+# (what you would upload to Lambda) and puts it alone in target/lambda/, the LAMBDA_TASK_ROOT.
+# Rebuilt only when the paramsecrets jar or the example's sources change.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,9 +13,8 @@ export JAVA_HOME="${JAVA_HOME_22:-$("$root/bindings-java/scripts/java-home.sh")}
 mvn=(mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$here/pom.xml" -Dparamsecrets.version="$version")
 [ -z "${MAVEN_REPO:-}" ] || mvn+=(-Dmaven.repo.local="$MAVEN_REPO")
 
-# Rebuild when the paramsecrets jar or the example's sources changed.
 stamp="$(cat "$jar" "$here/pom.xml" "$here"/src/main/java/example/*.java | sha256sum | cut -c1-16)"
-if [ "$(cat "$here/target/.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$here/target/walkthrough.jar" ]; then
+if [ "$(cat "$here/target/.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$here/target/lambda/walkthrough.jar" ]; then
   mkdir -p "$here/target"
   log="$here/target/build.log"
   # Maven's own warnings on new JDKs (sun.misc.Unsafe) go to the log; shown only on failure.
@@ -28,7 +25,8 @@ if [ "$(cat "$here/target/.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$here/t
     echo "building examples/java failed (log: $log)" >&2
     exit 1
   fi
+  rm -rf "$here/target/lambda"
+  mkdir -p "$here/target/lambda"
+  cp "$here/target/walkthrough.jar" "$here/target/lambda/"
   echo "$stamp" >"$here/target/.stamp"
 fi
-[ "${1:-}" != --install-only ] || exit 0
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$here/target/walkthrough.jar" "$@"
