@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -83,6 +83,16 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 
 test: rust-check rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
 	@echo "==> all suites passed"
+
+arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar with both libraries, emulator
+	@scripts/arm64/setup.sh
+	@scripts/arm64/build.sh
+	@echo "==> the npm package's loader and x86_64 binary, the jar with both libraries"
+	$(MAKE) -C bindings-node build
+	$(MAKE) -C bindings-java jar
+
+test-arm64: arm64 ## the Rust, Python, Node and Java suites on aarch64 under qemu-user (scripts/arm64/README.md)
+	@scripts/arm64/test.sh
 
 demo: emulator ## build everything and run the walkthrough against the emulator
 	@scripts/demo.sh

@@ -1,5 +1,6 @@
 // The npm package as users get it: `npm pack`, install the tarball into an empty folder, use it
-// from ESM, CommonJS and TypeScript; check the shipped .node's glibc needs and the size budget.
+// from ESM, CommonJS and TypeScript; check the shipped .node files, which one the loader picks on
+// this machine, its glibc needs and the size budget.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
@@ -9,7 +10,14 @@ import { join } from 'node:path'
 import { startEmulator, TOKEN, packageDir, here } from './helpers/emulator.mjs'
 import { STORE } from './helpers/store.mjs'
 
-const MAX_GLIBC = '2.34' // Lambda nodejs20+ runs on Amazon Linux 2023 (glibc 2.34)
+// One binary per Linux CPU (package.json napi.targets), named the way napi's loader looks for them.
+const BINARIES = { x64: 'paramsecrets.linux-x64-gnu.node', arm64: 'paramsecrets.linux-arm64-gnu.node' }
+const OWN = BINARIES[process.arch]
+// The tarball holds this machine's binary; `make arm64` adds the other one, and `make test-arm64`
+// says so (PARAMSECRETS_NODE_BINARIES=x64,arm64) so that both must be there.
+const EXPECTED = (process.env.PARAMSECRETS_NODE_BINARIES ?? process.arch).split(',').map((a) => BINARIES[a]).sort()
+// Lambda nodejs20+ runs on Amazon Linux 2023 (glibc 2.34); the aarch64 build is linked for glibc 2.17.
+const MAX_GLIBC = { x64: '2.34', arm64: '2.17' }[process.arch]
 const MAX_PACKAGE_BYTES = 4 * 1024 * 1024
 
 let emu, work, consumer, packed
@@ -34,12 +42,24 @@ const run = (file) => execFileSync(process.execPath, [file], {
   env: { ...process.env, EMU_URL: emu.url, TOKEN }
 })
 
-test('the tarball holds the public layer, the loader, types and the linux-x64-gnu binary, nothing else', () => {
+test(`the tarball holds the public layer, the loader, types and the binaries ${EXPECTED}, nothing else`, () => {
+  assert.ok(OWN, `no binary is built for ${process.arch}`)
+  assert.ok(EXPECTED.includes(OWN), `${OWN} in ${EXPECTED}`)
   const files = packed.files.map((f) => f.path).sort()
-  for (const f of ['lib/index.js', 'lib/index.mjs', 'lib/index.d.ts', 'lib/index.d.mts', 'native.js', 'native.d.ts', 'paramsecrets.linux-x64-gnu.node', 'package.json', 'README.md']) {
+  for (const f of ['lib/index.js', 'lib/index.mjs', 'lib/index.d.ts', 'lib/index.d.mts', 'native.js', 'native.d.ts', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} in ${files}`)
   }
+  assert.deepEqual(files.filter((f) => f.endsWith('.node')), EXPECTED)
   assert.ok(files.every((f) => !f.startsWith('test/') && !f.startsWith('src/') && !f.endsWith('.rs')), String(files))
+})
+
+test(`the loader picks ${OWN} on ${process.arch}`, () => {
+  writeFileSync(join(consumer, 'which.cjs'), `
+require('paramsecrets')
+console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.endsWith('.node'))))
+`)
+  const loaded = JSON.parse(run('which.cjs'))
+  assert.deepEqual(loaded, [join(consumer, 'node_modules', 'paramsecrets', OWN)])
 })
 
 test(`package size: tarball <= 4 MB (packed ${''}and unpacked reported)`, (t) => {
@@ -99,11 +119,12 @@ test('a TypeScript consumer type-checks against the packed types (tsc --noEmit)'
   }
 })
 
-test(`the shipped .node needs no glibc newer than ${MAX_GLIBC}`, (t) => {
+test(`the shipped ${OWN} needs no glibc newer than ${MAX_GLIBC}`, (t) => {
   const dir = join(consumer, 'node_modules', 'paramsecrets')
-  const nodes = readdirSync(dir).filter((f) => f.endsWith('.node'))
-  assert.deepEqual(nodes, ['paramsecrets.linux-x64-gnu.node'])
-  const dump = execFileSync('objdump', ['-T', join(dir, nodes[0])], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const nodes = readdirSync(dir).filter((f) => f.endsWith('.node')).sort()
+  assert.deepEqual(nodes, EXPECTED)
+  // objdump reads this machine's architecture; the other binary is checked on its own architecture.
+  const dump = execFileSync('objdump', ['-T', join(dir, OWN)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
   const versions = [...new Set(dump.match(/GLIBC_[0-9.]+/g))].map((v) => v.slice(6))
   assert.ok(versions.length > 0, 'objdump shows GLIBC symbol versions')
   const cmp = (a, b) => {

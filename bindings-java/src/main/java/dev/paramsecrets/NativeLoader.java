@@ -50,7 +50,7 @@ final class NativeLoader {
         try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new UnsatisfiedLinkError("paramsecrets: this jar has no native library for "
-                        + platform() + " (looked for " + resource + "); supported: linux-x86-64");
+                        + platform() + " (looked for " + resource + "); supported: linux-x86-64, linux-aarch64");
             }
             tmp = Files.createTempFile("paramsecrets-", ".so");
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);

@@ -144,12 +144,15 @@ class JarSmokeIT {
         try (JarFile jf = new JarFile(jar.toFile())) {
             for (JarEntry e : java.util.Collections.list(jf.entries())) {
                 String n = e.getName();
-                if (!(e.isDirectory() && "dev/paramsecrets/".startsWith(n)) && !(n.startsWith("META-INF/") || n.startsWith("dev/paramsecrets/") || n.startsWith("linux-x86-64/"))) {
+                if (!(e.isDirectory() && "dev/paramsecrets/".startsWith(n)) && !(n.startsWith("META-INF/") || n.startsWith("dev/paramsecrets/")
+                        || n.startsWith("linux-x86-64/") || n.startsWith("linux-aarch64/"))) {
                     foreign.add(n);
                 }
             }
-            JarEntry lib = jf.getJarEntry("linux-x86-64/libparamsecrets_java.so");
-            assertNotNull(lib, "the native library is at /linux-x86-64/libparamsecrets_java.so");
+            // The library for the architecture this runs on (`make arm64` adds linux-aarch64/ beside linux-x86-64/).
+            String own = NativeLibraryTest.PLATFORM + "/libparamsecrets_java.so";
+            JarEntry lib = jf.getJarEntry(own);
+            assertNotNull(lib, "the native library is at /" + own);
             try (InputStream in = jf.getInputStream(lib)) {
                 Files.copy(in, so);
             }
