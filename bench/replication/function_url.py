@@ -23,6 +23,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,6 +100,7 @@ class Environment:
     cold_ms: float | None = None  # the first request's round trip through RIE (INIT + invoke)
     stats: dict = field(default_factory=dict)
     left: dict = field(default_factory=dict)
+    failure: str | None = None  # why it could not start or report, if it could not
 
 
 @dataclass
@@ -123,6 +125,8 @@ class FunctionUrl:
         self.all: list[Environment] = []
         self.records: list[Record] = []
         self.t0 = time.monotonic()
+        # Long-lived threads that start the environments (see _acquire); they end in stop().
+        self.starters = ThreadPoolExecutor(max_workers=8, thread_name_prefix="environment-starter")
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -171,7 +175,14 @@ class FunctionUrl:
                 raise RuntimeError(f"more than {self.max_environments} environments busy")
             env = Environment(len(self.all), self.make_environment(len(self.all)), time.monotonic() - self.t0)
             self.all.append(env)
-        env.lam.start()  # outside the lock: other requests keep being served meanwhile
+        try:
+            # Outside the lock: other requests keep being served meanwhile. On a starter thread:
+            # the local Lambda asks the kernel to stop RIE when the thread that started it ends
+            # (PR_SET_PDEATHSIG is per thread), and request threads end after each request.
+            self.starters.submit(env.lam.start).result()
+        except Exception as e:
+            env.failure = f"start: {e}"
+            raise
         return env, True
 
     def handle(self, event: dict) -> tuple[int, dict[str, str], bytes]:
@@ -215,8 +226,13 @@ class FunctionUrl:
         self.httpd.shutdown()
         self.httpd.server_close()
         for env in self.all:
-            port = env.lam.extension_port
-            with _NO_PROXY.open(f"http://127.0.0.1:{port}/_emulator/stats", timeout=5) as r:
-                env.stats = json.loads(r.read())
+            if env.failure is None:
+                try:
+                    port = env.lam.extension_port
+                    with _NO_PROXY.open(f"http://127.0.0.1:{port}/_emulator/stats", timeout=5) as r:
+                        env.stats = json.loads(r.read())
+                except OSError as e:
+                    env.failure = f"extension stats: {e}"
             env.left = env.lam.stop()
+        self.starters.shutdown()
         return self.all

@@ -183,6 +183,7 @@ def run_once(ttl: int, handler: str, root: Path, store: Path, exe: Path, duratio
         "ok": bodies_ok,
         "errors": [{"status": r.status, "env": r.env, "cold": r.cold, "answer": r.error} for r in recs if r.status != 200],
         "environments": len(envs),
+        "environment_failures": [f"environment {e.index}: {e.failure}" for e in envs if e.failure],
         "left_processes": sum(len(e.left) for e in envs),
         "extension_requests": sum(e.stats.get("requests", 0) for e in envs),
         "getparameter_upstream": sum(e.stats.get("keys", {}).get(PARAMETER_KEY, {}).get("upstream_calls", 0) for e in envs),
@@ -300,6 +301,9 @@ def write_report(results: list[dict], out: Path, charts: list[str], command: str
             f"{statistics.median(colds):.0f} ms | {fmt_us(pct(ns, .5))} | {fmt_us(pct(ns, .9))} | "
             f"{fmt_us(pct(ns, .99))} | {rt.get('median', math.nan)} / {rt.get('p99', math.nan)} ms |"
         )
+    for r in results:
+        for f in r.get("environment_failures", []):
+            L.append(f"\nTTL {r['ttl']} s, {r['handler']}: {f}")
     errs = [(r, e) for r in results for e in r.get("errors", [])]
     if errs:
         L.append("\nRequests that did not get a 200 (the handler's own answer, as the function URL gave it):\n")
@@ -442,6 +446,8 @@ def smoke_checks(results: list[dict]) -> list[str]:
             bad.append(tag + f"{r['extension_requests']} function → extension requests, want {want}")
         if r["left_processes"]:
             bad.append(tag + f"{r['left_processes']} processes left after the environments stopped")
+        bad += [tag + f for f in r["environment_failures"]]
+        bad += [tag + f"HTTP {e['status']}: {e['answer']}" for e in r["errors"][:3]]
     return bad
 
 
@@ -510,7 +516,8 @@ def main() -> int:
     # and no error handling, as in the walkthrough) and is reported above; paramsecrets must answer
     # every request, and no run may leave a process behind.
     failed = [r for r in results
-              if r["left_processes"] or (r["handler"] == "paramsecrets" and r["ok"] != r["invocations"])]
+              if r["left_processes"] or r["environment_failures"]
+              or (r["handler"] == "paramsecrets" and r["ok"] != r["invocations"])]
     for r in failed:
         print(f"loadtest: TTL {r['ttl']} s {r['handler']}: {r['invocations'] - r['ok']} failed requests, "
               f"{r['left_processes']} processes left", file=sys.stderr)

@@ -99,7 +99,9 @@ def elf_machine(path: Path) -> int:
 
 
 def glibc_floor(path: Path) -> tuple[int, ...]:
-    out = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True, check=True).stdout
+    # readelf reads any architecture's ELF (the host's objdump may know only its own): the
+    # version-needs section lists every GLIBC_x.y the library asks for.
+    out = subprocess.run(["readelf", "-V", "-W", str(path)], capture_output=True, text=True, check=True).stdout
     versions = {tuple(int(x) for x in v.split(".")) for v in re.findall(r"GLIBC_([0-9.]+)", out)}
     return max(versions) if versions else (0,)
 
@@ -288,9 +290,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--arch", default=HOST_ARCH or "x86_64", choices=["x86_64", "arm64"])
     ap.add_argument("--layers", type=Path, default=ROOT / "dist/layers")
-    ap.add_argument("kinds", nargs="*", choices=["python", "nodejs", "java"])
+    ap.add_argument("kinds", nargs="*", help="python, nodejs, java (default: all three)")
     a = ap.parse_args()
     kinds = a.kinds or ["python", "nodejs", "java"]
+    unknown = [k for k in kinds if k not in ("python", "nodejs", "java")]
+    if unknown:
+        ap.error(f"unknown package(s) {unknown}: python, nodejs, java")
     version = workspace_version()
     runnable = a.arch == HOST_ARCH
     with tempfile.TemporaryDirectory(prefix="paramsecrets-layer-check.") as tmp_s:
