@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -15,8 +15,36 @@ emulator: ## build the local extension emulator (target/debug/paramsecrets-emula
 	@echo "==> building the emulator"
 	$(CARGO) build -p paramsecrets-emulator
 
-layers: ## Lambda layers: dist/layers/paramsecrets-emulator-extension-<arch>.zip
+LAYER_ARCH ?= x86_64
+SAM_TOOLS := $(or $(PARAMSECRETS_CACHE),$(HOME)/.cache/paramsecrets)/sam-tools
+
+layers: ## Lambda layers: dist/layers/paramsecrets-{emulator-extension,python,nodejs,java}-<arch>.zip
 	@scripts/build-emulator-layer.sh
+	$(MAKE) -C bindings-python wheel
+	$(MAKE) -C bindings-node build
+	$(MAKE) -C bindings-java jar
+	@scripts/layers/build.sh --arch $(LAYER_ARCH)
+
+layers-test: layers ## unpack each package layer into an empty folder and use it from there
+	@echo "==> package layers"
+	@python3 scripts/layers/check.py --arch $(LAYER_ARCH)
+
+sam-local-test: layers ## the SAM application's functions, packaged as sam build does, in the local Lambda with their layers on /opt
+	@echo "==> examples/sam functions in the local Lambda"
+	@examples/sam/check-local.py
+
+loadtest-smoke: layers ## a few seconds of the Artillery load path: local function URL -> local Lambda environments
+	@echo "==> load test smoke (Artillery -> local function URL)"
+	@bench/replication/loadtest.py --smoke
+
+$(SAM_TOOLS)/.installed: examples/sam/requirements.txt
+	python3 -m venv $(SAM_TOOLS)
+	$(SAM_TOOLS)/bin/pip install -q --disable-pip-version-check -r examples/sam/requirements.txt
+	touch $@
+
+sam-lint: $(SAM_TOOLS)/.installed ## cfn-lint the SAM application (examples/sam), informational checks included
+	@echo "==> cfn-lint examples/sam/template.yaml"
+	$(SAM_TOOLS)/bin/cfn-lint --include-checks I -- examples/sam/template.yaml
 
 rust-check: ## cargo fmt --check and clippy -D warnings over the workspace
 	@echo "==> rustfmt and clippy"
@@ -53,10 +81,20 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 	@ls bindings-java/target/paramsecrets-*.jar >/dev/null 2>&1 || $(MAKE) -C bindings-java jar
 	@python3 lambda-tests/run.py
 
-test: rust-check rust-test python-test node-test java-test examples-test lambda-test ## every suite
+test: rust-check rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
 	@echo "==> all suites passed"
 
-.PHONY: help test demo bench bench-quick layers emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64
+arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar with both libraries, emulator
+	@scripts/arm64/setup.sh
+	@scripts/arm64/build.sh
+	@echo "==> the npm package's loader and x86_64 binary, the jar with both libraries"
+	$(MAKE) -C bindings-node build
+	$(MAKE) -C bindings-java jar
+
+test-arm64: arm64 ## the Rust, Python, Node and Java suites on aarch64 under qemu-user (scripts/arm64/README.md)
+	@scripts/arm64/test.sh
+
+demo: emulator ## build everything and run the walkthrough against the emulator
 	@scripts/demo.sh
 
 bench: emulator ## every benchmark; writes bench/RESULTS.md

@@ -6,19 +6,20 @@
 #      exists (each writes bench/<lang>/RESULTS.md and bench/<lang>/summary.json)
 #   2b. INIT and first invocation in the local Lambda: bench/lambda/bench.py full|quick
 #      (writes bench/lambda/RESULTS.md + summary.json; needs the packages and `make layers`)
-#   3. the load-test replication (bench/replication; quick = --scale 0.1), charts under bench/replication/
+#   3. the walkthrough's load test: Artillery runs examples/sam/load-test.yml against a local
+#      function URL backed by the local Lambda (bench/replication/loadtest.py; quick = 6 s
+#      instead of 60 s), charts under bench/replication/
 #   4. bench/assemble.py: machine facts + every section + the per-language summary table
 #
 # Environment: PARAMSECRETS_EMULATOR (default target/debug/paramsecrets-emulator),
-# PARAMSECRETS_CACHE (venvs; default ~/.cache/paramsecrets), PARAMSECRETS_PYTHON (an interpreter
-# that imports paramsecrets, for the replication; default: the bench venv with the newest
-# bindings-python/dist wheel). Exit status: non-zero when a harness that ran failed.
+# PARAMSECRETS_CACHE (venvs, Artillery, the local Lambda's parts; default ~/.cache/paramsecrets).
+# Exit status: non-zero when a harness that ran failed.
 set -uo pipefail
 
 mode="${1:-quick}"
 case "$mode" in
-  full) target=bench; quick_flag=""; scale=1 ;;
-  quick) target=bench-quick; quick_flag="--quick"; scale=0.1 ;;
+  full) target=bench; quick_flag=""; lt_duration="" ;;
+  quick) target=bench-quick; quick_flag="--quick"; lt_duration=6 ;;
   *) echo "usage: scripts/bench.sh full|quick" >&2; exit 2 ;;
 esac
 
@@ -84,30 +85,18 @@ else
   failed=1
 fi
 
-# ---- 3. Replication -----------------------------------------------------------------------
-echo "==> bench: load-test replication (scale $scale)"
+# ---- 3. Replication: the walkthrough's Artillery load test against a local function URL -----
+echo "==> bench: load test (Artillery, local function URL${lt_duration:+, ${lt_duration} s instead of 60 s})"
 t=$(date +%s)
 py="$(bench/replication/venv.sh)" || { echo "bench: cannot set up the bench venv" >&2; exit 1; }
-if ! ls bindings-python/dist/paramsecrets-*.whl >/dev/null 2>&1 && grep -q '^wheel:' bindings-python/Makefile 2>/dev/null; then
-  echo "bench: building the paramsecrets wheel (make -C bindings-python wheel)"
-  make -C bindings-python wheel >/dev/null && py="$(bench/replication/venv.sh)"
-fi
-imports() { [[ -x "$1" ]] && "$1" -c 'import paramsecrets' 2>/dev/null; }
-ps_args=()
-for cand in "${PARAMSECRETS_PYTHON:-}" "$py" "${PARAMSECRETS_CACHE:-$HOME/.cache/paramsecrets}/python-dev/bin/python"; do
-  if [[ -n "$cand" ]] && imports "$cand"; then ps_args=(--paramsecrets-python "$cand"); break; fi
-done
-if [[ ${#ps_args[@]} -eq 0 ]]; then
-  echo "bench: the paramsecrets Python package is not available; the replication uses the Rust core worker"
-  ps_args=(--paramsecrets-rust "$repo/target/release/paramsecrets-bench")
-fi
-repl_cmd="bench/replication/replicate.py --scale $scale --charts bench/replication"
-if "$py" bench/replication/replicate.py --scale "$scale" "${ps_args[@]}" --charts bench/replication \
-     --command "$repl_cmd (run by scripts/bench.sh $mode)"; then
-  note replication ok "$(elapsed "$t")" "$repl_cmd"
+lt_cmd="make layers && bench/replication/loadtest.py --charts bench/replication${lt_duration:+ --duration $lt_duration}"
+if make -s layers >/dev/null \
+   && "$py" bench/replication/loadtest.py --charts bench/replication ${lt_duration:+--duration "$lt_duration"} \
+        --command "$lt_cmd (run by scripts/bench.sh $mode)"; then
+  note replication ok "$(elapsed "$t")" "$lt_cmd"
 else
-  echo "bench: the replication FAILED" >&2
-  note replication failed "$(elapsed "$t")" "$repl_cmd"
+  echo "bench: the load test FAILED" >&2
+  note replication failed "$(elapsed "$t")" "$lt_cmd"
   failed=1
 fi
 
