@@ -8,7 +8,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 layer="${PARAMSECRETS_CACHE:-$HOME/.cache/paramsecrets}/examples-python/layer"
 shopt -s nullglob
-wheels=("$root"/bindings-python/dist/paramsecrets-*.whl)
+# This machine's wheel only (after `make arm64` an aarch64 one sits beside it).
+wheels=("$root"/bindings-python/dist/paramsecrets-*_"$(uname -m)".whl)
 shopt -u nullglob
 if [ "${#wheels[@]}" -ne 1 ]; then
   echo "expected one wheel in bindings-python/dist/, found ${#wheels[@]}: run make -C bindings-python wheel" >&2
