@@ -20,6 +20,17 @@ fn builder(endpoint: &str) -> ClientBuilder {
         .ready_timeout(Duration::from_millis(3000))
 }
 
+/// A client that finds itself in a Lambda execution environment (`AWS_LAMBDA_RUNTIME_API`).
+fn on_lambda(endpoint: &str) -> ClientBuilder {
+    Client::builder()
+        .endpoint(endpoint)
+        .token("t")
+        .env(HashMap::from([(
+            "AWS_LAMBDA_RUNTIME_API".to_string(),
+            "127.0.0.1:9001".to_string(),
+        )]))
+}
+
 async fn read(client: &Client) -> Result<String, paramsecrets::Error> {
     client
         .get_parameter(&ParameterRequest::new("/p"), ReadOptions::default())
@@ -265,15 +276,7 @@ async fn errors_after_the_servers_own_retries_are_retried_once() {
 #[tokio::test]
 async fn on_lambda_not_ready_fails_fast_with_what_to_do() {
     let server = FaultyServer::start(|_| status(400, NOT_READY));
-    let client = Client::builder()
-        .endpoint(server.endpoint())
-        .token("t")
-        .env(HashMap::from([(
-            "AWS_LAMBDA_RUNTIME_API".to_string(),
-            "127.0.0.1:9001".to_string(),
-        )]))
-        .build()
-        .unwrap();
+    let client = on_lambda(&server.endpoint()).build().unwrap();
     let started = Instant::now();
     let err = read(&client).await.unwrap_err();
     let took = started.elapsed();
@@ -293,15 +296,7 @@ async fn on_lambda_a_server_holding_not_ready_cannot_stretch_init() {
     let server = FaultyServer::start(|_| {
         Action::Delay(Duration::from_millis(50), Box::new(status(400, NOT_READY)))
     });
-    let client = Client::builder()
-        .endpoint(server.endpoint())
-        .token("t")
-        .env(HashMap::from([(
-            "AWS_LAMBDA_RUNTIME_API".to_string(),
-            "127.0.0.1:9001".to_string(),
-        )]))
-        .build()
-        .unwrap();
+    let client = on_lambda(&server.endpoint()).build().unwrap();
     let started = Instant::now();
     let err = read(&client).await.unwrap_err();
     let took = started.elapsed();
@@ -319,15 +314,7 @@ async fn on_lambda_the_start_up_race_is_absorbed() {
             ok_parameter("served")
         }
     });
-    let client = Client::builder()
-        .endpoint(server.endpoint())
-        .token("t")
-        .env(HashMap::from([(
-            "AWS_LAMBDA_RUNTIME_API".to_string(),
-            "127.0.0.1:9001".to_string(),
-        )]))
-        .build()
-        .unwrap();
+    let client = on_lambda(&server.endpoint()).build().unwrap();
     assert_eq!(read(&client).await.unwrap(), "served");
 }
 
@@ -341,15 +328,7 @@ async fn prefetch_waits_out_init_and_the_first_read_joins_it() {
             ok_parameter("prefetched")
         }
     });
-    let client = Client::builder()
-        .endpoint(server.endpoint())
-        .token("t")
-        .env(HashMap::from([(
-            "AWS_LAMBDA_RUNTIME_API".to_string(),
-            "127.0.0.1:9001".to_string(),
-        )]))
-        .build()
-        .unwrap();
+    let client = on_lambda(&server.endpoint()).build().unwrap();
     let before = Instant::now();
     client
         .prefetch(&[ParameterRequest::new("/p")], &[])
