@@ -121,7 +121,10 @@ layer_nodejs() {
 layer_java() {
   local jar="${PARAMSECRETS_JAR:-$ROOT/bindings-java/target/paramsecrets-$VERSION.jar}"
   [ -f "$jar" ] || die "no $jar (make -C bindings-java jar)"
-  unzip -Z1 "$jar" | grep -q "^$jar_dir/lib.*\.so$" || die "$(basename "$jar") carries no $jar_dir/ native library"
+  # The listing first: `unzip | grep -q` fails under pipefail when grep stops reading early.
+  local entries
+  entries="$(unzip -Z1 "$jar")" || die "cannot list $jar"
+  grep -q "^$jar_dir/lib.*\.so$" <<<"$entries" || die "$(basename "$jar") carries no $jar_dir/ native library"
   local tree="$work/java-tree"
   mkdir -p "$tree/java/lib"
   cp "$jar" "$tree/java/lib/paramsecrets-$VERSION.jar"
