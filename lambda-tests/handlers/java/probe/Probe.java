@@ -42,14 +42,6 @@ public class Probe {
                 initRead.put("code", e.code());
             }
             initRead.put("ms", (System.nanoTime() - t0) / 1e6);
-            // The same read again: what the first one paid for the JVM's first use of that path.
-            long t1 = System.nanoTime();
-            try {
-                CLIENT.getParameter(PARAMETER);
-            } catch (ParamSecretsException e) {
-                initRead.put("code_again", e.code());
-            }
-            initRead.put("ms_again", (System.nanoTime() - t1) / 1e6);
         }
         INIT_READ = initRead;
         initCodeMs = (System.nanoTime() - T0) / 1e6;
