@@ -50,6 +50,9 @@ struct Inner {
     /// Wakes prefetches sleeping between "not ready" attempts: a read that joins one is the
     /// sign that INIT is over, so it should not wait out its backoff.
     wake_prefetches: tokio::sync::Notify,
+    /// Bumped with every such wake-up, so a prefetch that was busy with an attempt when it came
+    /// does not sleep past it.
+    wake_epoch: AtomicU64,
 }
 
 /// State that does not survive `fork()`: the connection pool belongs to the parent's runtime
@@ -140,6 +143,7 @@ impl Client {
                 counters: Counters::default(),
                 server: AtomicU8::new(server_code(config.server)),
                 wake_prefetches: tokio::sync::Notify::new(),
+                wake_epoch: AtomicU64::new(0),
                 config,
             }),
         })
@@ -441,6 +445,7 @@ impl Client {
                 Some(f) => {
                     bump(&self.inner.counters.coalesced);
                     // Perhaps a prefetch waiting out INIT: a read means INIT is over.
+                    self.inner.wake_epoch.fetch_add(1, Relaxed);
                     self.inner.wake_prefetches.notify_waiters();
                     f.clone()
                 }
@@ -612,6 +617,7 @@ impl Inner {
         let mut last_startup: Option<Error> = None;
         loop {
             attempt += 1;
+            let epoch = self.wake_epoch.load(Relaxed);
             let now = Instant::now();
             let left = (clock + cfg.deadline).saturating_duration_since(now);
             let mut timeout = if stretched {
@@ -663,7 +669,8 @@ impl Inner {
                 };
                 return Err(err.with_attempts(attempt));
             }
-            match err.retry() {
+            let retry_kind = err.retry();
+            match retry_kind {
                 Retry::StartUp => {
                     if kind.prefetch {
                         clock = now;
@@ -680,9 +687,20 @@ impl Inner {
             }
             bump(&self.counters.retries);
             if kind.prefetch {
-                tokio::select! {
-                    _ = tokio::time::sleep(wait) => {}
-                    _ = self.wake_prefetches.notified() => {}
+                // While the extension is not ready (INIT), poll gently: every request competes
+                // with the function's init code for the CPU. A read that joins this prefetch
+                // means INIT is over and wakes it at once, so nobody waits for the long sleep.
+                let wait = if retry_kind == Retry::StartUp {
+                    retry::CAP
+                } else {
+                    wait
+                };
+                let woken = self.wake_prefetches.notified();
+                if self.wake_epoch.load(Relaxed) == epoch {
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = woken => {}
+                    }
                 }
             } else {
                 tokio::time::sleep(wait).await;
