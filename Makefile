@@ -55,15 +55,15 @@ rust-test: emulator ## every crate's tests: core (unit, faults, concurrency, pro
 	@echo "==> Rust tests"
 	$(CARGO) test --workspace
 
-python-test: emulator ## the Python package: wheel, install into a venv, pytest (incl. conformance)
+python-test: emulator ## the Python package: wheel, pytest on Python 3.10-3.13 (incl. conformance)
 	@echo "==> Python package"
 	$(MAKE) -C bindings-python test
 
-node-test: emulator ## the Node package: npm ci, napi build, node:test (incl. conformance)
+node-test: emulator ## the Node package: npm ci, napi build, node:test on Node 22 and 24 (incl. conformance)
 	@echo "==> Node package"
 	$(MAKE) -C bindings-node test
 
-java-test: emulator ## the Java package: native lib, generated bindings, jar, JUnit (incl. conformance)
+java-test: emulator ## the Java package: native lib (JNI), jar, JUnit on Java 17, 21 and 25 (incl. conformance)
 	@echo "==> Java package"
 	$(MAKE) -C bindings-java test
 
@@ -94,7 +94,7 @@ arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar
 test-arm64: arm64 ## the Rust, Python, Node and Java suites on aarch64 under qemu-user (scripts/arm64/README.md)
 	@scripts/arm64/test.sh
 
-demo: emulator ## build everything and run the walkthrough against the emulator
+demo: emulator ## build everything and run the walkthrough in the local Lambda (RIE, runtime clients, emulator layer)
 	@scripts/demo.sh
 
 bench: emulator ## every benchmark; writes bench/RESULTS.md
