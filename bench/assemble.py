@@ -70,7 +70,7 @@ def machine() -> list[tuple[str, str]]:
         ("rustc", sh("rustc --version")),
         ("cargo", sh("cargo --version")),
         ("python3", sh("python3 --version")),
-        ("node", sh("node --version")),
+        ("node (PATH; bench/node runs on scripts/ensure-node.sh 22)", sh("node --version")),
         ("java (PATH)", java),
         (
             "JDKs under /usr/lib/jvm",
