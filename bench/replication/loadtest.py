@@ -186,6 +186,7 @@ def run_once(ttl: int, handler: str, root: Path, store: Path, exe: Path, duratio
         "environment_failures": [f"environment {e.index}: {e.failure}" for e in envs if e.failure],
         "left_processes": sum(len(e.left) for e in envs),
         "extension_requests": sum(e.stats.get("requests", 0) for e in envs),
+        "not_ready_answers": sum(e.stats.get("not_ready", 0) for e in envs),
         "getparameter_upstream": sum(e.stats.get("keys", {}).get(PARAMETER_KEY, {}).get("upstream_calls", 0) for e in envs),
         "getsecretvalue_upstream": sum(e.stats.get("keys", {}).get(SECRET_KEY, {}).get("upstream_calls", 0) for e in envs),
         "per_environment": [
@@ -436,18 +437,32 @@ def smoke_checks(results: list[dict]) -> list[str]:
     bad = []
     for r in results:
         tag = f"{r['handler']}: "
-        if r["invocations"] == 0 or r["ok"] != r["invocations"] or r["artillery"]["http_200"] != r["invocations"]:
+        # The walkthrough's hand-written handler does not retry the extension's "not ready"
+        # answer: when an environment's first read beats the extension's INVOKE event by more
+        # than the emulator's hold (a loaded machine), that invocation fails, as it would on
+        # Lambda. Such failures of the baseline are counted by the emulator and reported, not
+        # failed; any other failure, and any failure of paramsecrets, is.
+        raced = 0
+        if r["handler"] == "handwritten":
+            raced = min(r["invocations"] - r["ok"], r["not_ready_answers"])
+            if raced:
+                print(f"note {tag}{raced} invocation(s) failed on the extension's \"not ready\" answer "
+                      "(the INIT race hand-written code does not retry)", file=sys.stderr)
+        if (r["invocations"] == 0 or r["ok"] + raced != r["invocations"]
+                or r["artillery"]["http_200"] + raced != r["invocations"]):
             bad.append(tag + f"{r['ok']} of {r['invocations']} invocations answered 200 "
                              f"(Artillery saw {r['artillery']['http_200']} of {r['artillery']['requests']})")
         if r["getparameter_upstream"] != r["environments"]:
             bad.append(tag + f"{r['getparameter_upstream']} GetParameter calls for {r['environments']} environments at TTL 300")
-        want = 2 * r["environments"] if r["handler"] == "paramsecrets" else 2 * r["invocations"]
+        # A raced invocation stops at its first read (the parameter): one request, not two.
+        want = 2 * r["environments"] if r["handler"] == "paramsecrets" else 2 * r["invocations"] - raced
         if r["extension_requests"] != want:
             bad.append(tag + f"{r['extension_requests']} function → extension requests, want {want}")
         if r["left_processes"]:
             bad.append(tag + f"{r['left_processes']} processes left after the environments stopped")
         bad += [tag + f for f in r["environment_failures"]]
-        bad += [tag + f"HTTP {e['status']}: {e['answer']}" for e in r["errors"][:3]]
+        if r["invocations"] - r["ok"] > raced:
+            bad += [tag + f"HTTP {e['status']}: {e['answer']}" for e in r["errors"][:3]]
     return bad
 
 

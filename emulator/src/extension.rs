@@ -166,6 +166,7 @@ pub async fn handle(app: &App, req: &Request<Incoming>) -> Outcome {
         return Outcome::text(StatusCode::METHOD_NOT_ALLOWED, "Not allowed", true);
     }
     if !app.readiness.ready_or_hold().await {
+        app.stats.not_ready();
         return Outcome::text(StatusCode::BAD_REQUEST, NOT_READY_BODY, true);
     }
     let token_ok = req

@@ -135,12 +135,13 @@ ROUTES:
     extension: refreshNow is not known: ignored like any unknown key (counted in stats).
     both:      GET  /_emulator/stats   counters, no token needed, never values:
                     {\"requests\":N,\"upstream_calls\":N,\"cache_hits\":N,\"errors\":N,
-                     \"refresh_now\":N,\"stale_served\":N,
+                     \"refresh_now\":N,\"stale_served\":N,\"not_ready\":N,
                      \"keys\":{\"parameter:/app/x\":{\"requests\":N,\"upstream_calls\":N,
                                                    \"refresh_now\":N,\"stale_served\":N},
                              \"secret:dev/db\":{...}}}
                     refresh_now: requests carrying refreshNow=true|1; stale_served: failed
-                    refreshes answered with the expired cached value.
+                    refreshes answered with the expired cached value; not_ready: requests
+                    answered \"not ready\" (also in errors).
                GET  /_emulator/knobs   the runtime knobs:
                     {\"upstream_latency_ms\":0,\"upstream_down\":false,\"not_found_status\":400,
                      \"connection_lifetime_secs\":0.0}

@@ -27,6 +27,7 @@ pub struct Stats {
     errors: AtomicU64,
     refresh_now: AtomicU64,
     stale_served: AtomicU64,
+    not_ready: AtomicU64,
     keys: Mutex<HashMap<String, KeyCounts>>,
 }
 
@@ -39,6 +40,8 @@ pub struct Snapshot {
     pub errors: u64,
     pub refresh_now: u64,
     pub stale_served: u64,
+    /// Requests answered "not ready" (extension dialect; also counted in `errors`).
+    pub not_ready: u64,
     /// Sorted for stable output.
     pub keys: BTreeMap<String, KeyCounts>,
 }
@@ -52,6 +55,11 @@ impl Stats {
     /// An API request answered with anything but 2xx.
     pub fn error(&self) {
         self.errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An API request answered "not ready" (it is also an error).
+    pub fn not_ready(&self) {
+        self.not_ready.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn cache_hit(&self) {
@@ -101,6 +109,7 @@ impl Stats {
         self.errors.store(0, Ordering::Relaxed);
         self.refresh_now.store(0, Ordering::Relaxed);
         self.stale_served.store(0, Ordering::Relaxed);
+        self.not_ready.store(0, Ordering::Relaxed);
         self.keys.lock().clear();
     }
 
@@ -118,6 +127,7 @@ impl Stats {
             errors: self.errors.load(Ordering::Relaxed),
             refresh_now: self.refresh_now.load(Ordering::Relaxed),
             stale_served: self.stale_served.load(Ordering::Relaxed),
+            not_ready: self.not_ready.load(Ordering::Relaxed),
             keys,
         }
     }

@@ -368,10 +368,17 @@ fn not_ready_window_then_ready() {
     assert_eq!(r.text(), "not ready to serve traffic, please wait");
     // The stats endpoint answers meanwhile, and counts the refused requests.
     assert_eq!(emu.stats()["requests"], 2);
+    assert_eq!(emu.stats()["not_ready"], 2);
     assert!(common::eventually(Duration::from_secs(6), || {
         emu.get_param("name=/app/short").status == 200
     }));
+    let not_ready = emu.stats()["not_ready"].clone();
     assert_eq!(emu.get_secret("secretId=dev/db").status, 200);
+    assert_eq!(
+        emu.stats()["not_ready"],
+        not_ready,
+        "a served request is not counted"
+    );
 }
 
 #[test]
