@@ -360,6 +360,14 @@ async fn a_failed_prefetch_is_the_first_reads_error() {
     client
         .prefetch(&[ParameterRequest::new("/p")], &[])
         .unwrap();
+    // Wait for the prefetch's request to land rather than for a fixed time: the background
+    // task may need longer than any fixed pause to get there (seen under emulation on a loaded
+    // machine). Then a little time for its answer; a read that still finds it in flight joins
+    // it, which hands over the same answer.
+    let sent = Instant::now();
+    while server.count() == 0 && sent.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.count(), 1);
     let err = read(&client).await.unwrap_err();
