@@ -18,6 +18,8 @@ p.add_argument("--summary", help="also write summary.json (schema 1) here")
 args = p.parse_args()
 
 COLD_BUDGET_MS = 100
+# Issue 15: an L1 hit within 1.5x of the Powertools-style ConcurrentHashMap + Instant cache.
+HIT_VS_POWERTOOLS = 1.5
 
 
 def fmt_ns(v):
@@ -72,18 +74,20 @@ Runtimes: {"; ".join(f"Java {r['version']}: {r['java']}" for r in runs)}.
 
 ## Per call
 
-| Java | L1 hit (`getParameter`) | `HashMap.get` | Powertools-style `ConcurrentHashMap` + `Instant` TTL | hit vs one keep-alive HTTP GET | L1 miss (`forceFetch`) | `java.net.http.HttpClient` keep-alive GET | budgets: hit ≤ 1 µs / ≥ 200× HTTP / miss no slower |
+| Java | L1 hit (`getParameter`) | `HashMap.get` | Powertools-style `ConcurrentHashMap` + `Instant` TTL | hit vs one keep-alive HTTP GET | L1 miss (`forceFetch`) | `java.net.http.HttpClient` keep-alive GET | budgets: hit ≤ 1.5× Powertools-style / ≥ 200× HTTP / miss no slower |
 |---|---|---|---|---|---|---|---|""")
 for r in runs:
     print(f"| {r['version']} | {fmt_ns(r['hit'])} ± {fmt_ns(r['hit_err'])} | {fmt_ns(r['hm'])} | "
-          f"{fmt_ns(r['pt'])} ({r['pt'] / r['hit']:.2f}× ours) | {r['http'] / r['hit']:.0f}× faster | "
+          f"{fmt_ns(r['pt'])} (ours {r['hit'] / r['pt']:.2f}×) | {r['http'] / r['hit']:.0f}× faster | "
           f"{fmt_ns(r['miss'])} ± {fmt_ns(r['miss_err'])} | {fmt_ns(r['http'])} ± {fmt_ns(r['http_err'])} | "
-          f"{ok(r['hit'] <= 1000)} {ok(r['http'] / r['hit'] >= 200)} {ok(r['miss'] <= r['http'])} |")
+          f"{ok(r['hit'] <= HIT_VS_POWERTOOLS * r['pt'])} {ok(r['http'] / r['hit'] >= 200)} {ok(r['miss'] <= r['http'])} |")
 print(f"""
 The hand-written GET returns the body as a `String` without parsing it; paramsecrets parses
 the JSON, checks the answer and refills its cache. The Powertools-style cache is a plain
-`ConcurrentHashMap` lookup plus a clock read, which a hit that crosses into native code does not
-beat (the "ours" column is baseline / ours; the DESIGN's ≥ 10× goal there is not met).
+`ConcurrentHashMap` lookup plus a clock read; a repeated paramsecrets hit is answered by the
+facade's memo of core's answers (a `ConcurrentHashMap` lookup, `System.nanoTime()`, a
+generation read from core's shared memory, a touch byte and a `LongAdder`), with no native call
+("ours" is our hit time / the baseline's: at most 1.5× is the budget).
 
 ## Cold start (fresh JVM, median of {args.cold_runs})
 
@@ -112,7 +116,7 @@ if args.summary:
 
     hit_r = max(runs, key=lambda r: r["hit"])
     cold_r = max(runs, key=lambda r: r["ps_cold_ms"])
-    pt_ratio = min(r["pt"] / r["hit"] for r in runs)
+    pt_ratio = max(r["hit"] / r["pt"] for r in runs)
     http_ratio = min(r["http"] / r["hit"] for r in runs)
     miss_ratio = max(r["miss"] / r["http"] for r in runs)
     summary = {
@@ -137,7 +141,7 @@ if args.summary:
         "artifact": os.path.basename(args.jar),
         "budgets": {
             "l1_hit_ns": budget(1000, hit_r["hit"], hit_r["hit"] <= 1000),
-            "l1_hit_vs_powertools": budget(10, pt_ratio, pt_ratio >= 10),
+            "l1_hit_vs_powertools": budget(HIT_VS_POWERTOOLS, pt_ratio, pt_ratio <= HIT_VS_POWERTOOLS),
             "l1_hit_vs_http_get": budget(200, http_ratio, http_ratio >= 200),
             "l1_miss_vs_http_get": budget(1.0, miss_ratio, miss_ratio <= 1.0),
             "cold_start_ms": budget(COLD_BUDGET_MS, cold_r["ps_cold_ms"], cold_r["ps_cold_ms"] <= COLD_BUDGET_MS),

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use jni::JNIEnv;
-use jni::objects::{JClass, JObject, JObjectArray, JString};
+use jni::objects::{JClass, JLongArray, JObject, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong, jlongArray, jobject, jobjectArray};
 use paramsecrets::transform::{self, Transform};
 use paramsecrets::{
@@ -20,6 +20,7 @@ use paramsecrets::{
 
 use crate::error::{Fail, exception};
 use crate::jvm::{bytes, jvm, opt_string, opt_text, text, texts};
+use crate::memo::write_ticket;
 use crate::runtime::{entry, spawn};
 use crate::types::{
     ParameterKind, ParameterOptions, SecretKind, SecretOptions, duration, encode_json, parameter,
@@ -315,6 +316,7 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readParameter<'l>(
     label: JString<'l>,
     max_age_nanos: jlong,
     force_fetch: jboolean,
+    ticket: JLongArray<'l>,
     future: JObject<'l>,
 ) -> jobject {
     entry(&mut env, std::ptr::null_mut(), |env| {
@@ -331,6 +333,20 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readParameter<'l>(
             max_age_nanos,
             force_fetch,
         )?;
+        if !ticket.is_null() && future.is_null() {
+            // The memo's fill: a hit comes back with its ticket; a miss reads as below.
+            let req = o.request(&name)?;
+            if let Some((p, t)) = c.cached_parameter_memo(&req, o.read) {
+                let out = parameter_out(kind, p)?;
+                write_ticket(env, &ticket, &t)?;
+                return Ok(to_java(env, out)?.into_raw());
+            }
+            if let ParameterKind::Peek = kind {
+                return Ok(std::ptr::null_mut());
+            }
+            let out = parameter_out(kind, block_on(c.get_parameter(&req, o.read))??)?;
+            return Ok(to_java(env, out)?.into_raw());
+        }
         if let ParameterKind::Peek = kind {
             let req = o.request(&name)?;
             let out = c
@@ -421,6 +437,7 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readSecret<'l>(
     version_stage: JString<'l>,
     max_age_nanos: jlong,
     force_fetch: jboolean,
+    ticket: JLongArray<'l>,
     future: JObject<'l>,
 ) -> jobject {
     entry(&mut env, std::ptr::null_mut(), |env| {
@@ -429,6 +446,20 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_readSecret<'l>(
         let kind = SecretKind::from_java(kind)?;
         let id = text(env, &secret_id, "secret id")?;
         let o = secret_options(env, &version_id, &version_stage, max_age_nanos, force_fetch)?;
+        if !ticket.is_null() && future.is_null() {
+            // The memo's fill, as for parameters.
+            let req = o.request(&id);
+            if let Some((s, t)) = c.cached_secret_memo(&req, o.read) {
+                let out = secret_out(kind, s, &id)?;
+                write_ticket(env, &ticket, &t)?;
+                return Ok(to_java(env, out)?.into_raw());
+            }
+            if let SecretKind::Peek = kind {
+                return Ok(std::ptr::null_mut());
+            }
+            let out = secret_out(kind, block_on(c.get_secret(&req, o.read))??, &id)?;
+            return Ok(to_java(env, out)?.into_raw());
+        }
         if let SecretKind::Peek = kind {
             let out = c
                 .cached_secret(&o.request(&id), o.read)

@@ -5,7 +5,8 @@
 //! downcall costs ~120–140 ms of cold start; JNI runs on every Lambda Java runtime and loads in
 //! a few milliseconds (figures: bench/java/RESULTS.md). Modules mirror the core's: `client`
 //! (the entry points), `error` (core errors → facade exceptions), `types` (options, records,
-//! JSON crossing the boundary), `runtime` (panic guards, async completion), `jvm` (what
+//! JSON crossing the boundary), `memo` (core's memo memory for the facade's
+//! host-side memo), `runtime` (panic guards, async completion), `jvm` (what
 //! `JNI_OnLoad` caches, conversions).
 //!
 //! Nothing here decides behaviour: caching, validation, retries and single-flight are core's.
@@ -13,6 +14,7 @@
 mod client;
 mod error;
 mod jvm;
+mod memo;
 mod runtime;
 mod types;
 

@@ -97,7 +97,7 @@ impl CacheKey {
         }
     }
 
-    fn name(&self) -> (bool, &str) {
+    pub(crate) fn name(&self) -> (bool, &str) {
         match self {
             CacheKey::Parameter { name, .. } => (true, name),
             CacheKey::Secret { id, .. } => (false, id),
@@ -333,6 +333,11 @@ pub(crate) struct Hit {
 pub(crate) struct Cache {
     lru: Option<Mutex<Lru>>,
     shared: Arc<MemoShared>,
+    /// Bumped (under the lock) by every `invalidate` and `clear`, whatever they dropped. A
+    /// fetch notes it when its request starts and stores its answer only if it has not moved
+    /// ([`insert_since`](Self::insert_since)): an answer requested before an invalidation
+    /// must not refill the cache after it.
+    drops: AtomicU64,
 }
 
 impl Cache {
@@ -350,7 +355,18 @@ impl Cache {
         Cache {
             lru,
             shared: Arc::new(MemoShared::new(slots)),
+            drops: AtomicU64::new(0),
         }
+    }
+
+    /// How many `invalidate`/`clear` calls there have been: note it before a request, pass
+    /// it to [`insert_since`](Self::insert_since) with the answer.
+    pub(crate) fn drops(&self) -> u64 {
+        self.drops.load(Ordering::Acquire)
+    }
+
+    fn dropped(&self) {
+        self.drops.fetch_add(1, Ordering::Release);
     }
 
     pub(crate) fn shared(&self) -> &Arc<MemoShared> {
@@ -377,11 +393,17 @@ impl Cache {
         })
     }
 
-    /// Stores a fresh answer; returns whether another entry was evicted to make room.
-    pub(crate) fn insert(&self, key: CacheKey, value: CachedValue) -> bool {
+    /// Stores a fresh answer requested when [`drops`](Self::drops) read `since`; returns
+    /// whether another entry was evicted to make room. Stores nothing when an `invalidate` or
+    /// `clear` came in between: the answer may hold what they dropped (it goes to the reads
+    /// that waited for it, not to later ones).
+    pub(crate) fn insert_since(&self, key: CacheKey, value: CachedValue, since: u64) -> bool {
         let Some(lru) = &self.lru else { return false };
         let fetched_at = Instant::now();
         let mut lru = lru.lock();
+        if self.drops.load(Ordering::Relaxed) != since {
+            return false;
+        }
         if let Some(e) = lru.map.get_mut(&key) {
             // A refill: the old value goes, so memo entries holding it must too.
             e.value = value;
@@ -436,6 +458,7 @@ impl Cache {
             lru.map.clear();
             lru.free.clear();
             lru.next = 0;
+            self.dropped();
             self.shared.bump();
         }
     }
@@ -444,6 +467,7 @@ impl Cache {
     pub(crate) fn invalidate(&self, parameter: bool, name: &str) -> usize {
         let Some(lru) = &self.lru else { return 0 };
         let mut lru = lru.lock();
+        self.dropped();
         let doomed: Vec<CacheKey> = lru
             .map
             .iter()
@@ -464,6 +488,13 @@ impl Cache {
 
     pub(crate) fn len(&self) -> usize {
         self.lru.as_ref().map(|l| l.lock().map.len()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+impl Cache {
+    fn insert(&self, key: CacheKey, value: CachedValue) -> bool {
+        self.insert_since(key, value, self.drops())
     }
 }
 

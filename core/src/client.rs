@@ -60,7 +60,11 @@ struct Inner {
 struct Flights {
     pid: u32,
     http: reqwest::Client,
-    in_flight: HashMap<CacheKey, Flight>,
+    /// The request in flight per key, with its id: a flight removes itself only if it is
+    /// still the one there (an invalidation may have detached it and a newer one taken its
+    /// place).
+    in_flight: HashMap<CacheKey, (u64, Flight)>,
+    next_flight: u64,
     /// Prefetches that failed for a reason a new request would not change (not found,
     /// denied, a bad token): handed to the first read of that key, once.
     prefetch_failures: HashMap<CacheKey, Error>,
@@ -138,6 +142,7 @@ impl Client {
                     pid: std::process::id(),
                     http,
                     in_flight: HashMap::new(),
+                    next_flight: 0,
                     prefetch_failures: HashMap::new(),
                 }),
                 counters: Counters::default(),
@@ -210,16 +215,7 @@ impl Client {
                     refresh: false,
                     prefetch: true,
                 };
-                let f = Inner::fly(
-                    self.inner.clone(),
-                    flights.http.clone(),
-                    owned.clone(),
-                    kind,
-                )
-                .boxed()
-                .shared();
-                flights.in_flight.insert(owned, f.clone());
-                f
+                self.inner.start_flight(&mut flights, owned, kind)
             };
             // Driven by its own task, so it progresses whether or not anyone reads it.
             rt.spawn(async move {
@@ -406,18 +402,26 @@ impl Client {
         results
     }
 
-    /// Drops every cached entry of this parameter (all versions, labels, decrypt flags).
+    /// Drops every cached entry of this parameter (all versions, labels, decrypt flags). A
+    /// request for it already in flight is not joined by later reads and its answer is not
+    /// cached: a read that starts after this returns asks the server again.
     pub fn invalidate_parameter(&self, name: &str) -> usize {
+        self.inner.detach_flights(|k| k.name() == (true, name));
         self.inner.cache.invalidate(true, name)
     }
 
-    /// Drops every cached entry of this secret (all version ids and stages).
+    /// Drops every cached entry of this secret (all version ids and stages), as
+    /// [`invalidate_parameter`](Self::invalidate_parameter) does for a parameter.
     pub fn invalidate_secret(&self, secret_id: &str) -> usize {
+        self.inner
+            .detach_flights(|k| k.name() == (false, secret_id));
         self.inner.cache.invalidate(false, secret_id)
     }
 
-    /// Empties the cache (the counters are kept).
+    /// Empties the cache (the counters are kept); requests in flight are detached as by
+    /// [`invalidate_parameter`](Self::invalidate_parameter).
     pub fn clear_cache(&self) {
+        self.inner.detach_flights(|_| true);
         self.inner.cache.clear();
     }
 
@@ -442,7 +446,7 @@ impl Client {
             self.inner.adopt_process(&mut flights)?;
             let owned = CacheKey::from(key);
             match flights.in_flight.get(&owned) {
-                Some(f) => {
+                Some((_, f)) => {
                     bump(&self.inner.counters.coalesced);
                     // Perhaps a prefetch waiting out INIT: a read means INIT is over.
                     self.inner.wake_epoch.fetch_add(1, Relaxed);
@@ -466,16 +470,7 @@ impl Client {
                         refresh: opts.force_fetch,
                         prefetch: false,
                     };
-                    let f = Inner::fly(
-                        self.inner.clone(),
-                        flights.http.clone(),
-                        owned.clone(),
-                        kind,
-                    )
-                    .boxed()
-                    .shared();
-                    flights.in_flight.insert(owned, f.clone());
-                    f
+                    self.inner.start_flight(&mut flights, owned, kind)
                 }
             }
         };
@@ -505,6 +500,38 @@ impl Inner {
         Ok(())
     }
 
+    /// Starts the one request for `key` and registers it for others to join. Notes the
+    /// cache's drop count first: an invalidation after this point keeps its answer out of the
+    /// cache.
+    fn start_flight(
+        self: &Arc<Self>,
+        flights: &mut Flights,
+        key: CacheKey,
+        kind: FlightKind,
+    ) -> Flight {
+        let since = self.cache.drops();
+        let id = flights.next_flight;
+        flights.next_flight = id.wrapping_add(1);
+        let f = Inner::fly(
+            self.clone(),
+            flights.http.clone(),
+            key.clone(),
+            kind,
+            id,
+            since,
+        )
+        .boxed()
+        .shared();
+        flights.in_flight.insert(key, (id, f.clone()));
+        f
+    }
+
+    /// Detaches the requests in flight for the keys `doomed` picks (an invalidation): reads
+    /// from now on start their own, and the detached ones store nothing (see `start_flight`).
+    fn detach_flights(&self, doomed: impl Fn(&CacheKey) -> bool) {
+        self.flights.lock().in_flight.retain(|k, _| !doomed(k));
+    }
+
     fn ttl(&self, key: &CacheKey) -> Duration {
         match key {
             CacheKey::Parameter { .. } => self.config.parameter_ttl,
@@ -518,6 +545,8 @@ impl Inner {
         http: reqwest::Client,
         key: CacheKey,
         kind: FlightKind,
+        id: u64,
+        since: u64,
     ) -> Result<CachedValue> {
         let result = inner.request(&http, &key, kind).await;
         let ttl = inner.ttl(&key);
@@ -525,7 +554,7 @@ impl Inner {
         let out = match result {
             Ok(v) => {
                 if !(ttl.is_zero() && window.is_zero())
-                    && inner.cache.insert(key.clone(), v.clone())
+                    && inner.cache.insert_since(key.clone(), v.clone(), since)
                 {
                     bump(&inner.counters.evictions);
                 }
@@ -547,8 +576,12 @@ impl Inner {
             Err(e) => Err(e),
         };
         let mut flights = inner.flights.lock();
-        flights.in_flight.remove(&key);
-        if kind.prefetch {
+        let current = flights.in_flight.get(&key).is_some_and(|(i, _)| *i == id);
+        if current {
+            flights.in_flight.remove(&key);
+        }
+        // A detached prefetch's failure belongs to nobody: the invalidation forgot the key.
+        if kind.prefetch && current {
             match &out {
                 Err(e) if !e.code().is_transient() => {
                     log::debug!("paramsecrets: a prefetch failed: {}", e.code());

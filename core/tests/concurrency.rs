@@ -6,8 +6,10 @@ mod support;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use paramsecrets::{Client, ParameterRequest, ReadOptions, SecretRequest, blocking};
+use support::faulty::{Action, FaultyServer, ok_parameter};
 use support::{Emulator, TOKEN};
 
 fn client(emulator: &Emulator) -> Client {
@@ -225,4 +227,50 @@ fn the_blocking_client_works_in_a_forked_child() {
             .get_parameter(&req, ReadOptions::default().force_fetch(true))
             .is_ok()
     );
+}
+
+/// An answer requested before `invalidate_parameter` or `clear_cache` goes to the reads that
+/// were waiting for it, never into the cache, and reads that start after the call ask again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalidation_during_a_request_keeps_its_answer_out_of_the_cache() {
+    for clear in [false, true] {
+        // The first request is answered late, with the value from before the change.
+        let server = FaultyServer::start(|n| {
+            if n == 0 {
+                Action::Delay(Duration::from_millis(500), Box::new(ok_parameter("old")))
+            } else {
+                ok_parameter("new")
+            }
+        });
+        let client = Client::builder()
+            .endpoint(server.endpoint())
+            .token(TOKEN)
+            .env(HashMap::new())
+            .build()
+            .unwrap();
+        let read = |client: Client| async move {
+            client
+                .get_parameter(&ParameterRequest::new("/p"), ReadOptions::default())
+                .await
+                .unwrap()
+                .text()
+                .map(str::to_string)
+        };
+        let early = tokio::spawn(read(client.clone()));
+        while server.count() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        if clear {
+            client.clear_cache();
+        } else {
+            assert_eq!(client.invalidate_parameter("/p"), 0);
+        }
+        // Does not join the early request: its own, answered at once.
+        assert_eq!(read(client.clone()).await.as_deref(), Some("new"));
+        assert_eq!(server.count(), 2);
+        assert_eq!(early.await.unwrap().as_deref(), Some("old"));
+        // The late "old" did not overwrite the cache.
+        assert_eq!(read(client.clone()).await.as_deref(), Some("new"));
+        assert_eq!(server.count(), 2, "the third read is a cache hit");
+    }
 }

@@ -21,8 +21,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Thread-safe; share one client per process. Every read has a blocking form and an
- * {@code ...Async} form returning a {@link CompletableFuture}. A cache hit is answered on the
- * calling thread in one native call. Errors are {@link ParamSecretsException} subclasses, one per
+ * {@code ...Async} form returning a {@link CompletableFuture}. A repeated cache hit is answered
+ * on the calling thread without a native call, from a memo of core's answers that core keeps
+ * honest ({@link Memo}); the first hit of a value takes one native call. Errors are {@link ParamSecretsException} subclasses, one per
  * code; async forms complete exceptionally with the same exceptions.
  *
  * <p>This class only translates: caching, validation, retries and single-flight live in the Rust
@@ -39,11 +40,14 @@ public final class Client implements AutoCloseable {
     }
 
     private final long handle;
+    /** Repeats core's cache hits without a native call; {@code null} when the cache is off. */
+    private final Memo memo;
     private volatile boolean closed;
 
-    private Client(long handle) {
+    private Client(long handle) throws ParamSecretsException {
         this.handle = handle;
         Native.CLEANER.register(this, () -> NativeBridge.free(handle));
+        this.memo = Memo.of(handle);
     }
 
     /**
@@ -290,7 +294,11 @@ public final class Client implements AutoCloseable {
             return 0;
         }
         try {
-            return NativeBridge.invalidate(handle(), secret, key);
+            long dropped = NativeBridge.invalidate(handle(), secret, key);
+            if (memo != null) {
+                memo.sync();
+            }
+            return dropped;
         } catch (ParamSecretsException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -302,6 +310,9 @@ public final class Client implements AutoCloseable {
     public void clearCache() {
         try {
             NativeBridge.clearCache(handle());
+            if (memo != null) {
+                memo.sync();
+            }
         } catch (ParamSecretsException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -331,7 +342,7 @@ public final class Client implements AutoCloseable {
 
     public Stats stats() {
         try {
-            return Stats.of(NativeBridge.stats(handle()));
+            return Stats.of(NativeBridge.stats(handle()), memo == null ? 0 : memo.hits());
         } catch (ParamSecretsException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -350,11 +361,19 @@ public final class Client implements AutoCloseable {
         }
         clearCache();
         closed = true;
+        if (memo != null) {
+            memo.clear();
+        }
     }
 
     @Override
     public String toString() {
         return "paramsecrets.Client";
+    }
+
+    /** The hits the memo served (included in {@link #stats()}'s hits), for the tests. */
+    long memoHits() {
+        return memo == null ? 0 : memo.hits();
     }
 
     // ---- translation helpers ------------------------------------------------------------
@@ -366,15 +385,76 @@ public final class Client implements AutoCloseable {
         return handle;
     }
 
+    /** The memo's form for a parameter read kind ({@code PEEK} reads records). */
+    private static int parameterForm(int kind) {
+        switch (kind) {
+            case NativeBridge.PARAM_VALUE:
+                return Memo.P_VALUE;
+            case NativeBridge.PARAM_JSON:
+                return Memo.P_JSON;
+            case NativeBridge.PARAM_BINARY:
+                return Memo.P_BINARY;
+            default:
+                return Memo.P_RECORD;
+        }
+    }
+
+    private static int secretForm(int kind) {
+        switch (kind) {
+            case NativeBridge.SECRET_STRING:
+                return Memo.S_STRING;
+            case NativeBridge.SECRET_JSON:
+                return Memo.S_JSON;
+            case NativeBridge.SECRET_BINARY:
+                return Memo.S_BINARY;
+            default:
+                return Memo.S_RECORD;
+        }
+    }
+
+    /**
+     * A blocking read: from the memo when it can repeat core's answer, else one native call
+     * (a core hit comes back with the ticket that fills the memo).
+     */
     private Object parameter(int kind, String name, ParameterOptions options) throws ParamSecretsException {
         requireKey("parameter name", name);
         ParameterOptions o = orDefaults(options);
+        long maxAge = maxAge(o.maxAge());
+        long h = handle();
+        Memo m = o.forceFetch() ? null : memo;
         try {
-            return NativeBridge.readParameter(handle(), kind, name, o.decrypt(), o.version() != null, version(o),
-                    o.label(), maxAge(o.maxAge()), o.forceFetch(), null);
+            if (m == null) {
+                return NativeBridge.readParameter(h, kind, name, o.decrypt(), o.version() != null, version(o),
+                        o.label(), maxAge, o.forceFetch(), null, null);
+            }
+            int form = parameterForm(kind);
+            boolean plain = Memo.isPlain(o);
+            var map = m.map(form, plain);
+            String key = plain ? name : Memo.key(form, name, o);
+            Object hit = m.get(map, key, maxAge);
+            if (hit != null) {
+                return hit;
+            }
+            long[] ticket = {0, -1, 0, 0};
+            long t0 = System.nanoTime();
+            Object r = NativeBridge.readParameter(h, kind, name, o.decrypt(), o.version() != null, version(o),
+                    o.label(), maxAge, false, ticket, null);
+            return r == null ? null : m.remember(map, key, r, ticket, t0);
         } finally {
             Reference.reachabilityFence(this);
         }
+    }
+
+    /** What the memo holds for this read, or {@code null} (never a native call). */
+    private Object memoParameter(int kind, String name, ParameterOptions o) throws ParamSecretsException {
+        if (memo == null || o.forceFetch()) {
+            return null;
+        }
+        long maxAge = maxAge(o.maxAge());
+        handle();
+        int form = parameterForm(kind);
+        boolean plain = Memo.isPlain(o);
+        return memo.get(memo.map(form, plain), plain ? name : Memo.key(form, name, o), maxAge);
     }
 
     private <T> CompletableFuture<T> parameterAsync(int kind, String name, ParameterOptions options,
@@ -383,8 +463,12 @@ public final class Client implements AutoCloseable {
         try {
             requireKey("parameter name", name);
             ParameterOptions o = orDefaults(options);
+            Object hit = memoParameter(kind, name, o);
+            if (hit != null) {
+                return CompletableFuture.completedFuture(map.apply(hit));
+            }
             NativeBridge.readParameter(handle(), kind, name, o.decrypt(), o.version() != null, version(o),
-                    o.label(), maxAge(o.maxAge()), o.forceFetch(), raw);
+                    o.label(), maxAge(o.maxAge()), o.forceFetch(), null, raw);
         } catch (ParamSecretsException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
@@ -405,15 +489,45 @@ public final class Client implements AutoCloseable {
         }
     }
 
+    /** A blocking secret read, memo first (see {@link #parameter}). */
     private Object secret(int kind, String secretId, SecretOptions options) throws ParamSecretsException {
         requireKey("secret id", secretId);
         SecretOptions o = orDefaults(options);
+        long maxAge = maxAge(o.maxAge());
+        long h = handle();
+        Memo m = o.forceFetch() ? null : memo;
         try {
-            return NativeBridge.readSecret(handle(), kind, secretId, o.versionId(), o.versionStage(),
-                    maxAge(o.maxAge()), o.forceFetch(), null);
+            if (m == null) {
+                return NativeBridge.readSecret(h, kind, secretId, o.versionId(), o.versionStage(), maxAge,
+                        o.forceFetch(), null, null);
+            }
+            int form = secretForm(kind);
+            boolean plain = Memo.isPlain(o);
+            var map = m.map(form, plain);
+            String key = plain ? secretId : Memo.key(form, secretId, o);
+            Object hit = m.get(map, key, maxAge);
+            if (hit != null) {
+                return hit;
+            }
+            long[] ticket = {0, -1, 0, 0};
+            long t0 = System.nanoTime();
+            Object r = NativeBridge.readSecret(h, kind, secretId, o.versionId(), o.versionStage(), maxAge, false,
+                    ticket, null);
+            return r == null ? null : m.remember(map, key, r, ticket, t0);
         } finally {
             Reference.reachabilityFence(this);
         }
+    }
+
+    private Object memoSecret(int kind, String secretId, SecretOptions o) throws ParamSecretsException {
+        if (memo == null || o.forceFetch()) {
+            return null;
+        }
+        long maxAge = maxAge(o.maxAge());
+        handle();
+        int form = secretForm(kind);
+        boolean plain = Memo.isPlain(o);
+        return memo.get(memo.map(form, plain), plain ? secretId : Memo.key(form, secretId, o), maxAge);
     }
 
     private <T> CompletableFuture<T> secretAsync(int kind, String secretId, SecretOptions options,
@@ -422,8 +536,12 @@ public final class Client implements AutoCloseable {
         try {
             requireKey("secret id", secretId);
             SecretOptions o = orDefaults(options);
+            Object hit = memoSecret(kind, secretId, o);
+            if (hit != null) {
+                return CompletableFuture.completedFuture(map.apply(hit));
+            }
             NativeBridge.readSecret(handle(), kind, secretId, o.versionId(), o.versionStage(),
-                    maxAge(o.maxAge()), o.forceFetch(), raw);
+                    maxAge(o.maxAge()), o.forceFetch(), null, raw);
         } catch (ParamSecretsException e) {
             return CompletableFuture.failedFuture(e);
         } finally {

@@ -37,16 +37,23 @@ final class NativeBridge {
 
     static native void free(long handle);
 
+    /**
+     * A parameter read. With a {@code ticket} (a {@code long[4]} whose slot, index 1, is -1, and
+     * no future) a cache hit also writes core's memo ticket into it: generation, slot, age and
+     * TTL in nanoseconds ({@link Memo}).
+     */
     static native Object readParameter(long handle, int kind, String name, boolean decrypt, boolean hasVersion,
-            long version, String label, long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future)
-            throws ParamSecretsException;
+            long version, String label, long maxAgeNanos, boolean forceFetch, long[] ticket,
+            CompletableFuture<Object> future) throws ParamSecretsException;
 
     static native Object[] readParameters(long handle, String[] names, boolean decrypt, boolean hasVersion,
             long version, String label, long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future)
             throws ParamSecretsException;
 
+    /** A secret read; {@code ticket} as for {@link #readParameter}. */
     static native Object readSecret(long handle, int kind, String secretId, String versionId, String versionStage,
-            long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future) throws ParamSecretsException;
+            long maxAgeNanos, boolean forceFetch, long[] ticket, CompletableFuture<Object> future)
+            throws ParamSecretsException;
 
     static native Object[] readSecrets(long handle, String[] secretIds, String versionId, String versionStage,
             long maxAgeNanos, boolean forceFetch, CompletableFuture<Object> future) throws ParamSecretsException;
@@ -60,6 +67,16 @@ final class NativeBridge {
     static native void clearCache(long handle) throws ParamSecretsException;
 
     static native long[] stats(long handle) throws ParamSecretsException;
+
+    // ---- core's memo memory (bindings-java/src/memo.rs) -----------------------------------
+
+    /** A handle holding the client's memo memory alive, or 0 when the cache is off. */
+    static native long memoRetain(long handle) throws ParamSecretsException;
+
+    /** A direct buffer over the memo header ({@code touch} false) or the touch flags. */
+    static native java.nio.ByteBuffer memoBuffer(long memo, boolean touch) throws ParamSecretsException;
+
+    static native void memoRelease(long memo);
 
     /** Every code core can produce, in DESIGN order (for the tests). */
     static native String[] errorCodes();

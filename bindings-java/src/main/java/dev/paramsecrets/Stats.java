@@ -15,8 +15,8 @@ package dev.paramsecrets;
 public record Stats(long hits, long misses, long staleServed, long coalesced, long requests,
                     long retries, long errors, long evictions) {
 
-    /** From the native counters, in this record's field order. */
-    static Stats of(long[] s) {
-        return new Stats(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+    /** From the native counters, in this record's field order, plus the hits the memo served. */
+    static Stats of(long[] s, long memoHits) {
+        return new Stats(s[0] + memoHits, s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
     }
 }
