@@ -25,9 +25,9 @@ layers: ## Lambda layers: dist/layers/paramsecrets-{emulator-extension,python,no
 	$(MAKE) -C bindings-java jar
 	@scripts/layers/build.sh --arch $(LAYER_ARCH)
 
-layers-test: layers ## unpack each package layer into an empty folder and use it from there
-	@echo "==> package layers"
-	@python3 scripts/layers/check.py --arch $(LAYER_ARCH)
+layers-test: layers ## unpack each layer (packages, emulator extension) into an empty folder and use it from there
+	@echo "==> layers"
+	@python3 scripts/layers/check.py --arch $(LAYER_ARCH) python nodejs java emulator
 
 sam-local-test: layers ## the SAM application's functions, packaged as sam build does, in the local Lambda with their layers on /opt
 	@echo "==> examples/sam functions in the local Lambda"
@@ -84,7 +84,7 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 test: rust-check rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
 	@echo "==> all suites passed"
 
-arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar with both libraries, emulator
+arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar with both libraries, emulator and its arm64 layer zip
 	@scripts/arm64/setup.sh
 	@scripts/arm64/build.sh
 	@echo "==> the npm package's loader and x86_64 binary, the jar with both libraries"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# scripts/build-emulator-layer.sh [--target TRIPLE] — the emulator as a Lambda layer:
+# scripts/build-emulator-layer.sh [--target TRIPLE] [--binary PATH] — the emulator as a Lambda
+# layer:
 #   dist/layers/paramsecrets-emulator-extension-<arch>.zip
 # holding extensions/paramsecrets-emulator (mode 0755), which Lambda extracts to /opt and
 # starts as an external extension (see emulator/README.md, "As a Lambda extension").
 #
 # <arch> is Lambda's name for the target's CPU (x86_64 or arm64), derived from --target (or
-# $CARGO_BUILD_TARGET), else from this machine. Release build, stripped. Zipped with `zip`
+# $CARGO_BUILD_TARGET), else from this machine. Release build, stripped. --binary PATH packs
+# an emulator built and stripped elsewhere instead (scripts/arm64/build.sh: the aarch64 one,
+# which this machine's cargo and strip cannot make); give --target for its arch. Zipped with `zip`
 # when installed, else with python3's zipfile; both keep the executable bit, which Lambda
 # needs to start the file. Idempotent: the zip is rebuilt from scratch every time.
 set -euo pipefail
@@ -14,13 +17,17 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
 target="${CARGO_BUILD_TARGET:-}"
+binary=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --target) target="${2:?--target needs a triple}"; shift 2 ;;
     --target=*) target="${1#--target=}"; shift ;;
-    *) echo "usage: scripts/build-emulator-layer.sh [--target TRIPLE]" >&2; exit 2 ;;
+    --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
+    --binary=*) binary="${1#--binary=}"; shift ;;
+    *) echo "usage: scripts/build-emulator-layer.sh [--target TRIPLE] [--binary PATH]" >&2; exit 2 ;;
   esac
 done
+[ -z "$binary" ] || [ -f "$binary" ] || { echo "build-emulator-layer: no emulator at $binary" >&2; exit 1; }
 
 cpu="${target%%-*}"
 [ -n "$cpu" ] || cpu="$(uname -m)"
@@ -29,27 +36,36 @@ case "$cpu" in
   aarch64 | arm64) arch=arm64 ;;
   *) echo "build-emulator-layer: Lambda has no $cpu architecture (x86_64 or arm64)" >&2; exit 1 ;;
 esac
-
-cargo_args=(build --release --locked -p paramsecrets-emulator)
-bin_dir="$repo/target/release"
-if [ -n "$target" ]; then
-  cargo_args+=(--target "$target")
-  bin_dir="$repo/target/$target/release"
+if [ -n "$binary" ]; then
+  # ELF e_machine (bytes 18-19, little-endian): 62 x86-64, 183 aarch64.
+  machine="$(od -An -tu2 -j18 -N2 "$binary" | tr -d ' ')"
+  want="$([ "$arch" = arm64 ] && echo 183 || echo 62)"
+  [ "$machine" = "$want" ] || { echo "build-emulator-layer: $binary is ELF machine $machine, not $arch ($want): give its --target" >&2; exit 1; }
 fi
-echo "==> building the emulator (release${target:+, $target})"
-"${CARGO:-cargo}" "${cargo_args[@]}"
 
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/extensions"
-install -m 0755 "$bin_dir/paramsecrets-emulator" "$stage/extensions/paramsecrets-emulator"
-# The release profile drops debug info; this drops the symbol table too. A cross build needs
-# that target's strip: $STRIP names it (e.g. aarch64-linux-gnu-strip).
-strip_tool="${STRIP:-strip}"
-if [ -z "$target" ] || [ -n "${STRIP:-}" ]; then
-  "$strip_tool" "$stage/extensions/paramsecrets-emulator"
+if [ -n "$binary" ]; then
+  install -m 0755 "$binary" "$stage/extensions/paramsecrets-emulator"
 else
-  echo "build-emulator-layer: cross build without \$STRIP: not stripping" >&2
+  cargo_args=(build --release --locked -p paramsecrets-emulator)
+  bin_dir="$repo/target/release"
+  if [ -n "$target" ]; then
+    cargo_args+=(--target "$target")
+    bin_dir="$repo/target/$target/release"
+  fi
+  echo "==> building the emulator (release${target:+, $target})"
+  "${CARGO:-cargo}" "${cargo_args[@]}"
+  install -m 0755 "$bin_dir/paramsecrets-emulator" "$stage/extensions/paramsecrets-emulator"
+  # The release profile drops debug info; this drops the symbol table too. A cross build needs
+  # that target's strip: $STRIP names it (e.g. aarch64-linux-gnu-strip).
+  strip_tool="${STRIP:-strip}"
+  if [ -z "$target" ] || [ -n "${STRIP:-}" ]; then
+    "$strip_tool" "$stage/extensions/paramsecrets-emulator"
+  else
+    echo "build-emulator-layer: cross build without \$STRIP: not stripping" >&2
+  fi
 fi
 
 out_dir="$repo/dist/layers"

@@ -55,6 +55,14 @@ struct Inner {
     wake_epoch: AtomicU64,
 }
 
+struct InFlight {
+    id: u64,
+    flight: Flight,
+    /// A read joined it: that read gets its outcome, so a prefetch's failure is not also kept
+    /// for the next read.
+    joined: bool,
+}
+
 /// State that does not survive `fork()`: the connection pool belongs to the parent's runtime
 /// and the requests in flight will never finish in the child.
 struct Flights {
@@ -63,7 +71,7 @@ struct Flights {
     /// The request in flight per key, with its id: a flight removes itself only if it is
     /// still the one there (an invalidation may have detached it and a newer one taken its
     /// place).
-    in_flight: HashMap<CacheKey, (u64, Flight)>,
+    in_flight: HashMap<CacheKey, InFlight>,
     next_flight: u64,
     /// Prefetches that failed for a reason a new request would not change (not found,
     /// denied, a bad token): handed to the first read of that key, once.
@@ -445,8 +453,11 @@ impl Client {
             let mut flights = self.inner.flights.lock();
             self.inner.adopt_process(&mut flights)?;
             let owned = CacheKey::from(key);
-            match flights.in_flight.get(&owned) {
-                Some((_, f)) => {
+            match flights.in_flight.get_mut(&owned) {
+                Some(InFlight {
+                    flight: f, joined, ..
+                }) => {
+                    *joined = true;
                     bump(&self.inner.counters.coalesced);
                     // Perhaps a prefetch waiting out INIT: a read means INIT is over.
                     self.inner.wake_epoch.fetch_add(1, Relaxed);
@@ -522,7 +533,14 @@ impl Inner {
         )
         .boxed()
         .shared();
-        flights.in_flight.insert(key, (id, f.clone()));
+        flights.in_flight.insert(
+            key,
+            InFlight {
+                id,
+                flight: f.clone(),
+                joined: false,
+            },
+        );
         f
     }
 
@@ -576,12 +594,14 @@ impl Inner {
             Err(e) => Err(e),
         };
         let mut flights = inner.flights.lock();
-        let current = flights.in_flight.get(&key).is_some_and(|(i, _)| *i == id);
+        let mut joined = false;
+        let current = flights.in_flight.get(&key).is_some_and(|f| f.id == id);
         if current {
-            flights.in_flight.remove(&key);
+            joined = flights.in_flight.remove(&key).is_some_and(|f| f.joined);
         }
-        // A detached prefetch's failure belongs to nobody: the invalidation forgot the key.
-        if kind.prefetch && current {
+        // A detached prefetch's failure belongs to nobody: the invalidation forgot the key. One
+        // a read joined was that read's answer already.
+        if kind.prefetch && current && !joined {
             match &out {
                 Err(e) if !e.code().is_transient() => {
                     log::debug!("paramsecrets: a prefetch failed: {}", e.code());

@@ -351,15 +351,58 @@ async fn prefetch_waits_out_init_and_the_first_read_joins_it() {
     );
 }
 
+/// A client prefetching `/p`, for tests that count requests: with the fault tests' 300 ms
+/// attempt, the first request (a fresh client's, 350-500 ms under emulation) timed out and was
+/// rightly retried, one request more than they expect. The default attempt timeout keeps that
+/// out.
+fn prefetching_p(server: &FaultyServer) -> Client {
+    let client = builder(&server.endpoint())
+        .timeout(paramsecrets::config::DEFAULT_TIMEOUT)
+        .build()
+        .unwrap();
+    client
+        .prefetch(&[ParameterRequest::new("/p")], &[])
+        .unwrap();
+    client
+}
+
+#[tokio::test]
+async fn a_read_that_joins_a_failing_prefetch_takes_its_error_and_the_next_read_asks_again() {
+    // The answer comes late, so the first read joins the prefetch while it is in flight.
+    let server = FaultyServer::start(|_| {
+        Action::Delay(
+            Duration::from_millis(300),
+            Box::new(status(
+                400,
+                "an unexpected error occurred while executing request",
+            )),
+        )
+    });
+    let client = prefetching_p(&server);
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFoundOrDenied);
+    assert_eq!(client.stats().coalesced, 1, "the read joined the prefetch");
+    assert_eq!(server.count(), 1);
+    // That read had the prefetch's answer: it is not kept for another one.
+    let err = read(&client).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFoundOrDenied);
+    assert_eq!(server.count(), 2, "a new request");
+}
+
 #[tokio::test]
 async fn a_failed_prefetch_is_the_first_reads_error() {
     let server = FaultyServer::start(|_| {
         status(400, "an unexpected error occurred while executing request")
     });
-    let client = builder(&server.endpoint()).build().unwrap();
-    client
-        .prefetch(&[ParameterRequest::new("/p")], &[])
-        .unwrap();
+    let client = prefetching_p(&server);
+    // Wait for the prefetch's request to land rather than for a fixed time: the background
+    // task may need longer than any fixed pause to get there (seen under emulation on a loaded
+    // machine). Then a little time for its answer; a read that still finds it in flight joins
+    // it, which hands over the same answer.
+    let sent = Instant::now();
+    while server.count() == 0 && sent.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.count(), 1);
     let err = read(&client).await.unwrap_err();

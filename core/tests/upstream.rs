@@ -158,7 +158,10 @@ async fn connections_the_server_closes_are_replaced_without_errors() {
     let client = builder(&emulator).build().unwrap();
     let started = Instant::now();
     let mut reads = 0;
-    while started.elapsed() < Duration::from_millis(1500) {
+    // At least 1.5 s (seven lifetimes: the server closes connections under the client's pool
+    // again and again) and at least 50 reads, however slow reads are here (emulated on a loaded
+    // machine, 46 reads took the 1.5 s).
+    while started.elapsed() < Duration::from_millis(1500) || reads <= 50 {
         let s = client
             .get_secret(&SecretRequest::new("s0"), ReadOptions::default())
             .await
@@ -166,7 +169,6 @@ async fn connections_the_server_closes_are_replaced_without_errors() {
         assert_eq!(s.secret_string(), Some("value-0"));
         reads += 1;
     }
-    assert!(reads > 50, "{reads}");
     assert_eq!(client.stats().errors, 0);
     let _ = std::fs::remove_file(store);
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::cache::CacheSettings;
 use crate::knobs::{self, RuntimeKnobs};
+use crate::readiness;
 
 pub const DEFAULT_PORT: u16 = 2773;
 pub const PORT_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
@@ -31,6 +32,10 @@ pub const LATENCY_VAR: &str = "PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS";
 pub const DOWN_VAR: &str = "PARAMSECRETS_EMULATOR_UPSTREAM_DOWN";
 pub const NOT_FOUND_STATUS_VAR: &str = "PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS";
 pub const LIFETIME_VAR: &str = "PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME";
+/// How long a not-ready request waits for the INVOKE in the Lambda extension mode (ms).
+pub const INVOKE_HOLD_VAR: &str = "PARAMSECRETS_EMULATOR_INVOKE_HOLD_MS";
+/// The most [`INVOKE_HOLD_VAR`] accepts: longer than any INIT a test would stage.
+const MAX_INVOKE_HOLD_MS: u64 = 60_000;
 const EXTENSION_LOG_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL";
 const CACHE_ENABLED_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED";
 const CACHE_SIZE_VAR: &str = "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE";
@@ -90,6 +95,8 @@ pub struct Config {
     pub not_ready_for: Duration,
     /// `Some(host:port of the Extensions API)` in the Lambda extension mode.
     pub lambda_runtime_api: Option<String>,
+    /// In that mode, how long a not-ready request waits for the INVOKE before its answer.
+    pub invoke_hold: Duration,
     pub knobs: RuntimeKnobs,
     pub log_level: log::LevelFilter,
     pub cache: CacheSettings,
@@ -410,6 +417,17 @@ pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
             .or_else(|| env(EXTENSION_LOG_VAR).and_then(|v| parse_log_level(&v)))
             .unwrap_or(log::LevelFilter::Info)
     };
+    let invoke_hold = match env(INVOKE_HOLD_VAR) {
+        None => readiness::INVOKE_HOLD,
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(ms) if ms <= MAX_INVOKE_HOLD_MS => Duration::from_millis(ms),
+            _ => {
+                return Err(format!(
+                    "{INVOKE_HOLD_VAR}={v:?} is not a whole number of milliseconds from 0 to {MAX_INVOKE_HOLD_MS}"
+                ));
+            }
+        },
+    };
     let mut warnings = Vec::new();
     let cache = cache_settings(dialect, env, &mut warnings);
     Ok(Config {
@@ -419,6 +437,7 @@ pub fn resolve(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         token,
         not_ready_for: args.not_ready_for.unwrap_or(Duration::ZERO),
         lambda_runtime_api,
+        invoke_hold,
         knobs,
         log_level,
         cache,
@@ -517,6 +536,31 @@ mod tests {
         let s = cache_settings(Dialect::Agent, &env, &mut w);
         assert_eq!(s.secret_ttl, Duration::from_secs(900));
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn the_invoke_hold_comes_from_the_environment() {
+        let base = [
+            ("AWS_SESSION_TOKEN", "t"),
+            (RUNTIME_API_VAR, "127.0.0.1:9001"),
+        ];
+        let c = resolve(Args::default(), &env_of(&base)).unwrap();
+        assert_eq!(c.invoke_hold, readiness::INVOKE_HOLD);
+        let hold = |v: &str| {
+            resolve(
+                Args::default(),
+                &env_of(&[base[0], base[1], (INVOKE_HOLD_VAR, v)]),
+            )
+        };
+        assert_eq!(
+            hold("2500").unwrap().invoke_hold,
+            Duration::from_millis(2500)
+        );
+        assert_eq!(hold(" 0 ").unwrap().invoke_hold, Duration::ZERO);
+        for bad in ["-1", "1.5", "soon", "60001"] {
+            let e = hold(bad).unwrap_err();
+            assert!(e.contains(INVOKE_HOLD_VAR), "{e}");
+        }
     }
 
     #[test]

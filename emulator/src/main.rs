@@ -91,7 +91,8 @@ LAMBDA EXTENSION:
       2. registers with the Extensions API at $AWS_LAMBDA_RUNTIME_API (Lambda-Extension-Name =
          its file name; events INVOKE, SHUTDOWN); failure: a message on stderr, exit status 1;
       3. serves normally from the first INVOKE event on. A not-ready request waits up to 50 ms
-         for that INVOKE first (the runtime's first request can beat it by a few ms);
+         for that INVOKE first (the runtime's first request can beat it by a few ms;
+         $PARAMSECRETS_EMULATOR_INVOKE_HOLD_MS sets another wait, 0-60000);
       4. exits 0 on SHUTDOWN (and on SIGTERM/SIGINT).
     Store: --store, else $PARAMSECRETS_EMULATOR_STORE, else /opt/paramsecrets/store.json.
     Token: the usual chain (empty variables count as unset). Dialect: --dialect, else
@@ -118,7 +119,8 @@ ENVIRONMENT:
     PARAMSECRETS_EMULATOR_UPSTREAM_DOWN          true|false|1|0: default for --upstream-down
     PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS       default for --not-found-status
     PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME    default for --connection-lifetime (seconds)
-    AWS_LAMBDA_RUNTIME_API, PARAMSECRETS_EMULATOR_STORE   see LAMBDA EXTENSION
+    AWS_LAMBDA_RUNTIME_API, PARAMSECRETS_EMULATOR_STORE, PARAMSECRETS_EMULATOR_INVOKE_HOLD_MS
+                                                 see LAMBDA EXTENSION
     PARAMSECRETS_EMULATOR_LOG                    debug|info|warn|error|off (default info;
                                                  debug = --verbose). Falls back to
                                                  PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL.
@@ -278,7 +280,7 @@ async fn run(config: Config, store: StoreHandle) -> ExitCode {
     );
 
     let readiness = if config.lambda_runtime_api.is_some() {
-        Readiness::gate()
+        Readiness::gate(config.invoke_hold)
     } else {
         Readiness::after(config.not_ready_for)
     };

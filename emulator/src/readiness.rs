@@ -5,16 +5,18 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-/// How long a not-ready request waits for the gate to open before it gets its answer. The
-/// function's first request can beat the extension's INVOKE event by a few milliseconds (7 of
-/// 20 cold starts under RIE; 0 of 20 with a 50 ms hold: reference/lambda-runtime.md).
+/// How long a not-ready request waits for the gate to open before it gets its answer, unless
+/// `PARAMSECRETS_EMULATOR_INVOKE_HOLD_MS` says otherwise. The function's first request can beat
+/// the extension's INVOKE event by a few milliseconds (7 of 20 cold starts under RIE; 0 of 20
+/// with a 50 ms hold: reference/lambda-runtime.md).
 pub const INVOKE_HOLD: Duration = Duration::from_millis(50);
 
 pub enum Readiness {
     /// Not ready until this instant (`--not-ready-for`; `Instant::now()` = always ready).
     Until(Instant),
-    /// Not ready until [`Readiness::open`] is called (the Lambda extension mode).
-    Gate(watch::Sender<bool>),
+    /// Not ready until [`Readiness::open`] is called (the Lambda extension mode); a not-ready
+    /// request is held this long for it.
+    Gate(watch::Sender<bool>, Duration),
 }
 
 impl Readiness {
@@ -22,26 +24,26 @@ impl Readiness {
         Readiness::Until(Instant::now() + window)
     }
 
-    pub fn gate() -> Self {
-        Readiness::Gate(watch::Sender::new(false))
+    pub fn gate(hold: Duration) -> Self {
+        Readiness::Gate(watch::Sender::new(false), hold)
     }
 
     pub fn ready(&self) -> bool {
         match self {
             Readiness::Until(t) => Instant::now() >= *t,
-            Readiness::Gate(open) => *open.borrow(),
+            Readiness::Gate(open, _) => *open.borrow(),
         }
     }
 
-    /// Like [`Readiness::ready`], but a closed gate is given [`INVOKE_HOLD`] to open first.
+    /// Like [`Readiness::ready`], but a closed gate is given its hold to open first.
     /// A fixed window is answered at once: nothing is about to end it.
     pub async fn ready_or_hold(&self) -> bool {
         match self {
             Readiness::Until(_) => self.ready(),
-            Readiness::Gate(open) => {
+            Readiness::Gate(open, hold) => {
                 let mut rx = open.subscribe();
                 matches!(
-                    tokio::time::timeout(INVOKE_HOLD, rx.wait_for(|o| *o)).await,
+                    tokio::time::timeout(*hold, rx.wait_for(|o| *o)).await,
                     Ok(Ok(_))
                 )
             }
@@ -50,7 +52,7 @@ impl Readiness {
 
     /// Opens the gate (idempotent). No effect on a fixed window.
     pub fn open(&self) {
-        if let Readiness::Gate(open) = self {
+        if let Readiness::Gate(open, _) = self {
             open.send_replace(true);
         }
     }
@@ -62,7 +64,7 @@ mod tests {
 
     #[tokio::test]
     async fn gate_holds_then_answers() {
-        let r = Readiness::gate();
+        let r = Readiness::gate(INVOKE_HOLD);
         assert!(!r.ready());
         let started = Instant::now();
         assert!(!r.ready_or_hold().await);

@@ -125,6 +125,20 @@ fn bad_store_or_arguments_fail_fast() {
 }
 
 #[test]
+fn starts_in_milliseconds() {
+    // DESIGN: "Starts in milliseconds"; 2 s is a generous bound for a loaded CI box (natively
+    // a start takes a few ms, under qemu a few hundred).
+    for _ in 0..5 {
+        let emu = Emulator::start(STORE);
+        assert!(
+            emu.started_in < Duration::from_secs(2),
+            "slow start: {:?}",
+            emu.started_in
+        );
+    }
+}
+
+#[test]
 fn help_documents_everything() {
     let out = Command::new(common::BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
@@ -144,6 +158,7 @@ fn help_documents_everything() {
         "PARAMSECRETS_TOKEN",
         "AWS_CONTAINER_AUTHORIZATION_TOKEN",
         "PARAMSECRETS_EMULATOR_LOG",
+        "PARAMSECRETS_EMULATOR_INVOKE_HOLD_MS",
         "/_emulator/stats",
         "/_emulator/reset",
         "delay_ms",

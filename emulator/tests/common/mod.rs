@@ -16,8 +16,9 @@ pub const TOKEN_HEADER: &str = "X-Aws-Parameters-Secrets-Token";
 
 /// Every variable the emulator reads, removed from the child's environment so the test
 /// runner's own environment cannot leak in.
-pub const ENV_VARS: [&str; 18] = [
+pub const ENV_VARS: [&str; 19] = [
     "PARAMSECRETS_EMULATOR_UPSTREAM_LATENCY_MS",
+    "PARAMSECRETS_EMULATOR_INVOKE_HOLD_MS",
     "PARAMSECRETS_EMULATOR_UPSTREAM_DOWN",
     "PARAMSECRETS_EMULATOR_NOT_FOUND_STATUS",
     "PARAMSECRETS_EMULATOR_CONNECTION_LIFETIME",
@@ -159,6 +160,8 @@ impl<'a> Opts<'a> {
 pub struct Emulator {
     pub child: Child,
     pub port: u16,
+    /// From spawn to the first stdout line.
+    pub started_in: Duration,
     pub line: String,
     pub dir: TempDir,
     pub store_path: PathBuf,
@@ -213,14 +216,17 @@ impl Emulator {
                 std::fs::read_to_string(&stderr_path).unwrap_or_default()
             );
         }
-        let elapsed = started.elapsed();
-        // "Starts in milliseconds" (generous bound for a loaded CI box).
-        assert!(elapsed < Duration::from_secs(2), "slow start: {elapsed:?}");
+        // How fast that was is checked once, by `starts_in_milliseconds` (process.rs), not by
+        // every test that needs an emulator: under qemu a start costs ~0.3 s of CPU, which a
+        // machine at load 15 on two cores stretched past that test's bound, failing tests of
+        // other things.
+        let started_in = started.elapsed();
         let line = line.trim_end().to_string();
         let port = parse_port(&line);
         Emulator {
             child,
             port,
+            started_in,
             line,
             dir,
             store_path,
@@ -279,13 +285,26 @@ impl Emulator {
         assert_eq!(r.status, 200, "{}", r.text());
     }
 
+    /// Sends `SIG<sig>` (HUP, INT or TERM) to the emulator with kill(2). Not through kill(1):
+    /// the aarch64 build root has no such program, and under qemu-user a failed exec is not
+    /// reported to the spawner (glibc's posix_spawn relies on vfork sharing memory, which qemu
+    /// emulates as a plain fork), so the spawn seems to succeed and only the exit status fails.
     pub fn signal(&self, sig: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{sig}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let signo = match sig {
+            "HUP" => libc::SIGHUP,
+            "INT" => libc::SIGINT,
+            "TERM" => libc::SIGTERM,
+            other => panic!("signal {other} is not one the tests send"),
+        };
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) takes plain integers; the pid is our own child, not yet reaped.
+        let rc = unsafe { libc::kill(pid, signo) };
+        assert_eq!(
+            rc,
+            0,
+            "kill({pid}, SIG{sig}): {}",
+            std::io::Error::last_os_error()
+        );
     }
 
     /// Waits for the process to exit (after a signal), with a deadline.
