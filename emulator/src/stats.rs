@@ -148,6 +148,7 @@ mod tests {
         s.cache_hit();
         s.request();
         s.error();
+        s.not_ready();
         s.refresh_now("secret:s");
         s.stale_served("secret:s");
         let json = serde_json::to_value(s.snapshot()).unwrap();
@@ -155,7 +156,7 @@ mod tests {
             json,
             serde_json::json!({
                 "requests": 3, "upstream_calls": 1, "cache_hits": 1, "errors": 1,
-                "refresh_now": 1, "stale_served": 1,
+                "refresh_now": 1, "stale_served": 1, "not_ready": 1,
                 "keys": {
                     "parameter:/a": {"requests": 2, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0},
                     "secret:s": {"requests": 0, "upstream_calls": 0, "refresh_now": 1, "stale_served": 1}
@@ -167,7 +168,7 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"requests": 0, "upstream_calls": 0, "cache_hits": 0, "errors": 0,
-                               "refresh_now": 0, "stale_served": 0, "keys": {}})
+                               "refresh_now": 0, "stale_served": 0, "not_ready": 0, "keys": {}})
         );
     }
 }

@@ -19,7 +19,7 @@ fn default_cache_serves_repeats_without_upstream_calls() {
     assert_eq!(
         emu.stats(),
         json!({
-            "requests": 12, "upstream_calls": 2, "cache_hits": 10, "errors": 0, "refresh_now": 0, "stale_served": 0,
+            "requests": 12, "upstream_calls": 2, "cache_hits": 10, "errors": 0, "refresh_now": 0, "stale_served": 0, "not_ready": 0,
             "keys": {
                 "parameter:/app/short": {"requests": 10, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0},
                 "secret:dev/db": {"requests": 2, "upstream_calls": 1, "refresh_now": 0, "stale_served": 0}
@@ -156,7 +156,7 @@ fn rejected_requests_count_but_have_no_key() {
     assert_eq!(emu.get("/elsewhere").status, 404);
     assert_eq!(
         emu.stats(),
-        json!({"requests": 3, "upstream_calls": 0, "cache_hits": 0, "errors": 3, "refresh_now": 0, "stale_served": 0, "keys": {}})
+        json!({"requests": 3, "upstream_calls": 0, "cache_hits": 0, "errors": 3, "refresh_now": 0, "stale_served": 0, "not_ready": 0, "keys": {}})
     );
 }
 
@@ -168,7 +168,7 @@ fn reset_zeroes_counters_and_empties_the_cache() {
     emu.reset();
     assert_eq!(
         emu.stats(),
-        json!({"requests": 0, "upstream_calls": 0, "cache_hits": 0, "errors": 0, "refresh_now": 0, "stale_served": 0, "keys": {}})
+        json!({"requests": 0, "upstream_calls": 0, "cache_hits": 0, "errors": 0, "refresh_now": 0, "stale_served": 0, "not_ready": 0, "keys": {}})
     );
     assert_eq!(emu.get_param("name=/app/short").status, 200);
     assert_eq!(emu.stats()["upstream_calls"], 1, "the cache was emptied");
