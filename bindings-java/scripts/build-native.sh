@@ -13,9 +13,10 @@ triple=x86_64-unknown-linux-gnu
 glibc=2.17
 
 zig_bin="$("$repo/scripts/ensure-cargo-zigbuild.sh")"
-echo "==> cargo zigbuild --release -p paramsecrets-java --target $triple.$glibc" >&2
-(cd "$repo" && PATH="$zig_bin:$PATH" cargo-zigbuild zigbuild --release -p paramsecrets-java --target "$triple.$glibc")
-lib="$target_dir/$triple/release/libparamsecrets_java.so"
+# --profile release-jar (Cargo.toml): size-optimised, so both architectures fit one stored jar.
+echo "==> cargo zigbuild --profile release-jar -p paramsecrets-java --target $triple.$glibc" >&2
+(cd "$repo" && PATH="$zig_bin:$PATH" cargo-zigbuild zigbuild --profile release-jar -p paramsecrets-java --target "$triple.$glibc")
+lib="$target_dir/$triple/release-jar/libparamsecrets_java.so"
 
 native="$here/target/native/linux-x86-64"
 mkdir -p "$native"

@@ -21,8 +21,10 @@ in_build_root() {
     "$BUILD_ROOT" -- bash -euo pipefail -c "cd '$REPO' && $1"
 }
 
-say "cargo zigbuild --release: the Node and Java libraries and the emulator for $TRIPLE (glibc 2.17)"
-in_build_root "cargo zigbuild --release --locked --target $TRIPLE.2.17 -p paramsecrets-node -p paramsecrets-java -p paramsecrets-emulator"
+say "cargo zigbuild --release: the Node library and the emulator for $TRIPLE (glibc 2.17)"
+in_build_root "cargo zigbuild --release --locked --target $TRIPLE.2.17 -p paramsecrets-node -p paramsecrets-emulator"
+say "cargo zigbuild --profile release-jar: the Java library for $TRIPLE (size-optimised, Cargo.toml)"
+in_build_root "cargo zigbuild --profile release-jar --locked --target $TRIPLE.2.17 -p paramsecrets-java"
 say "maturin build --zig --compatibility manylinux2014: the wheel for $TRIPLE"
 # Not CARGO_TARGET_..._LINKER: it would override maturin's zig linker (and the glibc 2.17 floor).
 in_build_root "cd bindings-python && maturin build --release --locked --zig --target $TRIPLE --compatibility manylinux2014 -o dist"
@@ -34,7 +36,7 @@ objdump=$BUILD_ROOT/usr/bin/aarch64-linux-gnu-objdump
 stripped_emulator=$REPO/target/$TRIPLE/layer/paramsecrets-emulator
 in_build_root "aarch64-linux-gnu-strip --strip-all -o bindings-node/paramsecrets.linux-arm64-gnu.node.tmp $rel/libparamsecrets_node.so
   mkdir -p bindings-java/target/native/linux-aarch64 '${stripped_emulator%/*}'
-  aarch64-linux-gnu-strip --strip-all -o bindings-java/target/native/linux-aarch64/libparamsecrets_java.so.tmp $rel/libparamsecrets_java.so
+  aarch64-linux-gnu-strip --strip-all -o bindings-java/target/native/linux-aarch64/libparamsecrets_java.so.tmp ${rel}-jar/libparamsecrets_java.so
   aarch64-linux-gnu-strip --strip-all -o '$stripped_emulator' $rel/paramsecrets-emulator"
 mv "$REPO/bindings-node/paramsecrets.linux-arm64-gnu.node.tmp" "$REPO/bindings-node/paramsecrets.linux-arm64-gnu.node"
 mv "$REPO/bindings-java/target/native/linux-aarch64/libparamsecrets_java.so.tmp" "$REPO/bindings-java/target/native/linux-aarch64/libparamsecrets_java.so"
