@@ -440,6 +440,13 @@ fn check_endpoint(endpoint: &str, allow_non_loopback: bool) -> Result<String> {
             "endpoint {endpoint:?} must look like http://127.0.0.1:2773"
         )));
     };
+    // The URL parser is built with the ASCII-only IDNA back end (Cargo.toml): say so here rather
+    // than fail at the first request. A Unicode host name works in its `xn--` form.
+    if !authority.is_ascii() {
+        return Err(Error::invalid(format!(
+            "endpoint {endpoint:?} has a non-ASCII host name; write it in its punycode (xn--) form"
+        )));
+    }
     if authority.is_empty() || authority.contains('/') || authority.contains('@') {
         return Err(Error::invalid(format!(
             "endpoint {endpoint:?} must be http://HOST:PORT with no path"
@@ -641,6 +648,26 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::InvalidArgument, "{bad}");
         }
         assert!(check_endpoint("http://10.0.0.1:2773", true).is_ok());
+        assert!(check_endpoint("http://xn--bcher-kva.example:2773", true).is_ok());
+        let err = check_endpoint("http://bücher.example:2773", true).expect_err("non-ASCII");
+        assert_eq!(err.code(), ErrorCode::InvalidArgument);
+        assert!(err.message().contains("punycode"), "{}", err.message());
+    }
+
+    /// The ASCII-only IDNA back end still parses every endpoint `check_endpoint` accepts.
+    #[test]
+    fn accepted_endpoints_parse_as_urls() {
+        for e in [
+            "http://127.0.0.1:2773",
+            "http://localhost:2773",
+            "http://[::1]:2773",
+            "http://xn--bcher-kva.example:2773",
+        ] {
+            let base = check_endpoint(e, true).expect(e);
+            let url =
+                reqwest::Url::parse(&format!("{base}/systemsmanager/parameters/get?name=%2Fa"));
+            assert!(url.is_ok(), "{e}: {url:?}");
+        }
     }
 
     #[test]
