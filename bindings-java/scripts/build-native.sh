@@ -13,7 +13,7 @@ triple=x86_64-unknown-linux-gnu
 glibc=2.17
 
 zig_bin="$("$repo/scripts/ensure-cargo-zigbuild.sh")"
-# --profile release-jar (Cargo.toml): size-optimised, so both architectures fit one stored jar.
+# --profile release-jar (Cargo.toml): fat LTO, so both architectures fit one stored jar.
 echo "==> cargo zigbuild --profile release-jar -p paramsecrets-java --target $triple.$glibc" >&2
 (cd "$repo" && PATH="$zig_bin:$PATH" cargo-zigbuild zigbuild --profile release-jar -p paramsecrets-java --target "$triple.$glibc")
 lib="$target_dir/$triple/release-jar/libparamsecrets_java.so"

@@ -23,7 +23,7 @@ in_build_root() {
 
 say "cargo zigbuild --release: the Node library and the emulator for $TRIPLE (glibc 2.17)"
 in_build_root "cargo zigbuild --release --locked --target $TRIPLE.2.17 -p paramsecrets-node -p paramsecrets-emulator"
-say "cargo zigbuild --profile release-jar: the Java library for $TRIPLE (size-optimised, Cargo.toml)"
+say "cargo zigbuild --profile release-jar: the Java library for $TRIPLE (fat LTO: Cargo.toml)"
 in_build_root "cargo zigbuild --profile release-jar --locked --target $TRIPLE.2.17 -p paramsecrets-java"
 say "maturin build --zig --compatibility manylinux2014: the wheel for $TRIPLE"
 # Not CARGO_TARGET_..._LINKER: it would override maturin's zig linker (and the glibc 2.17 floor).
