@@ -76,7 +76,7 @@ examples-test: emulator layers local-lambda ## the walkthrough handlers in the l
 
 lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-time reads, prefetch, cold starts, SHUTDOWN
 	@echo "==> Lambda lifecycle tests"
-	@ls bindings-python/dist/paramsecrets-*.whl >/dev/null 2>&1 || $(MAKE) -C bindings-python wheel
+	@ls bindings-python/dist/paramsecrets-*_$$(uname -m).whl >/dev/null 2>&1 || $(MAKE) -C bindings-python wheel
 	@ls bindings-node/paramsecrets.*.node >/dev/null 2>&1 || $(MAKE) -C bindings-node build
 	@ls bindings-java/target/paramsecrets-*.jar >/dev/null 2>&1 || $(MAKE) -C bindings-java jar
 	@python3 lambda-tests/run.py

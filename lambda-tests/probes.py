@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import glob
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -49,10 +50,12 @@ def prepare(lang: str) -> dict:
     """Builds lang's task root (and the Python package layer) from the packages already built
     by the bindings' Makefiles; returns the LocalLambda arguments for its probe."""
     if lang == "python":
-        wheels = glob.glob(os.path.join(ROOT, "bindings-python", "dist", "paramsecrets-*.whl"))
+        # This machine's wheel only: `make arm64` puts the aarch64 one beside it.
+        pattern = f"paramsecrets-*_{platform.machine()}.whl"
+        wheels = glob.glob(os.path.join(ROOT, "bindings-python", "dist", pattern))
         if len(wheels) != 1:
             raise SystemExit(
-                f"expected one wheel in bindings-python/dist/, found {len(wheels)}: "
+                f"expected one {pattern} in bindings-python/dist/, found {len(wheels)}: "
                 "run make -C bindings-python wheel"
             )
         layer = os.path.join(BUILD, "python-layer")

@@ -31,7 +31,7 @@ show() { sed 's/^/    | /' "$@"; }
 build() { # build LANG: make the package when missing (or always with EXAMPLES_BUILD=1)
   local have=0
   case "$1" in
-    python) ls bindings-python/dist/paramsecrets-*.whl >/dev/null 2>&1 && have=1 ;;
+    python) ls bindings-python/dist/paramsecrets-*_"$(uname -m)".whl >/dev/null 2>&1 && have=1 ;;
     node) ls bindings-node/paramsecrets.*.node >/dev/null 2>&1 && have=1 ;;
     java) [ -f "bindings-java/target/paramsecrets-$VERSION.jar" ] && have=1 ;;
     rust) have=0 ;; # cargo decides

@@ -139,7 +139,8 @@ def main() -> int:
     rows: list[tuple[str, str, dict, str]] = []  # (section, what, summary, ratio text)
     # The wheel this run installed (looked up first: a concurrent rebuild may replace it later).
     wheels = sorted(
-        Path(args.wheel_dir).glob("paramsecrets-*.whl"), key=lambda p: p.stat().st_mtime
+        Path(args.wheel_dir).glob(f"paramsecrets-*_{platform.machine()}.whl"),
+        key=lambda p: p.stat().st_mtime,
     )
     wheel_size = wheels[-1].stat().st_size if wheels else None
 

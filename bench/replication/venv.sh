@@ -2,7 +2,8 @@
 # Creates (once) the benchmark venv outside the repo and prints its python's path.
 # Idempotent: re-installs only when requirements.txt or the paramsecrets wheel changed.
 #   PARAMSECRETS_CACHE  cache root (default ~/.cache/paramsecrets)
-#   PARAMSECRETS_WHEEL  a paramsecrets wheel to install (default: newest bindings-python/dist/*.whl)
+#   PARAMSECRETS_WHEEL  a paramsecrets wheel to install (default: the newest of this machine's
+#                       architecture in bindings-python/dist/)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -22,7 +23,7 @@ if [[ "$(cat "$venv/.requirements" 2>/dev/null)" != "$want" ]]; then
   echo "$want" > "$venv/.requirements"
 fi
 
-wheel="${PARAMSECRETS_WHEEL:-$(ls -t "$repo"/bindings-python/dist/paramsecrets-*.whl 2>/dev/null | head -1 || true)}"
+wheel="${PARAMSECRETS_WHEEL:-$(ls -t "$repo"/bindings-python/dist/paramsecrets-*_"$(uname -m)".whl 2>/dev/null | head -1 || true)}"
 if [[ -n "$wheel" && -f "$wheel" ]]; then
   sum="$(sha256sum "$wheel" | cut -c1-16)"
   if [[ "$(cat "$venv/.wheel" 2>/dev/null)" != "$sum" ]]; then
