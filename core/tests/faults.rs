@@ -282,7 +282,12 @@ async fn on_lambda_not_ready_fails_fast_with_what_to_do() {
     let took = started.elapsed();
     assert_eq!(err.code(), ErrorCode::NotReady);
     assert!(took < Duration::from_millis(100), "{took:?}");
-    assert!(server.count() >= 2, "the start-up race is retried");
+    // Waits of at most 10 and 20 ms fit the 50 ms race whatever the jitter draws.
+    assert!(
+        server.count() >= 3,
+        "the start-up race is retried: {} attempts in {took:?}",
+        server.count()
+    );
     assert!(
         err.message().contains("INIT") && err.message().contains("prefetch"),
         "{}",

@@ -89,6 +89,10 @@ impl FaultyServer {
                         _ = &mut rx => break,
                         accepted = listener.accept() => {
                             let Ok((stream, _)) = accepted else { continue };
+                            // Like the emulator: with Nagle on, the body's write waits for
+                            // the client's delayed ACK of the head (40 ms on a kept-alive
+                            // connection), which time-bound scripts would mistake for the client.
+                            let _ = stream.set_nodelay(true);
                             let script = script.clone();
                             let counter = counter.clone();
                             tokio::spawn(handle(stream, script, counter));
