@@ -408,7 +408,14 @@ def test_interrupted(tmp: str) -> None:
             '{"sleep_s": 30}',
         ]
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            # Ctrl-C as in a terminal: a shell without job control starts its background
+            # commands with SIGINT ignored, and Python then keeps ignoring it (nohup's
+            # convention, which the runner respects), so a test run from one would only
+            # see the runner ignore the SIGINT it was sent.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         entry = f"AWS_LAMBDA_FUNCTION_NAME={name}"
         deadline = time.monotonic() + 30

@@ -27,7 +27,7 @@ pub const BATCH_CONCURRENCY: usize = 8;
 /// extension a few milliseconds before the extension has seen its own INVOKE event (Lambda
 /// hands INVOKE to the runtime and to the extensions from separate goroutines). A server that
 /// holds a not-ready request for its INVOKE (the emulator: up to 50 ms) absorbs the race in one
-/// attempt; one that answers at once gets at least three attempts in this window. Every
+/// attempt; one that answers at once gets three or more attempts in this window. Every
 /// millisecond past the race is INIT time a mistaken module-scope read bills for nothing
 /// (80 ms here made such a read add 70-170 ms to a Java INIT under RIE).
 pub const LAMBDA_STARTUP_RACE: Duration = Duration::from_millis(50);

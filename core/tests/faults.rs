@@ -282,9 +282,10 @@ async fn on_lambda_not_ready_fails_fast_with_what_to_do() {
     let took = started.elapsed();
     assert_eq!(err.code(), ErrorCode::NotReady);
     assert!(took < Duration::from_millis(100), "{took:?}");
-    // Waits of at most 10 and 20 ms fit the 50 ms race whatever the jitter draws.
+    // Three attempts fit the 50 ms race whatever the jitter draws (waits of at most 10 and
+    // 20 ms) when each takes under 10 ms; under qemu one may not, so two are the bound.
     assert!(
-        server.count() >= 3,
+        server.count() >= 2,
         "the start-up race is retried: {} attempts in {took:?}",
         server.count()
     );
