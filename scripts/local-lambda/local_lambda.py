@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -114,10 +115,25 @@ def pdeathsig_prefix() -> list[str]:
     return ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
 
 
+_PORTS_HANDED_OUT: set[int] = set()
+_PORTS_LOCK = threading.Lock()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port free now and never handed out before by this process.
+
+    Each run takes three ports (RIE's two APIs, the extension's) and binds them only later, so
+    the kernel, asked again, may return one it has already given: a second run's port, or the
+    same run's. Then the extension cannot listen (Extension.Crash) or answers on RIE's port;
+    seen in a load-test smoke run (three 502s, an extension's stats from RIE: 404)."""
+    with _PORTS_LOCK:
+        while True:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            if port not in _PORTS_HANDED_OUT:
+                _PORTS_HANDED_OUT.add(port)
+                return port
 
 
 def _link_or_copy(src: str, dst: str) -> None:
