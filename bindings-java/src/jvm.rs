@@ -28,6 +28,10 @@ pub(crate) struct Jvm {
     pub(crate) secret: JStaticMethodID,
     pub(crate) error: JStaticMethodID,
     pub(crate) complete: JStaticMethodID,
+    /// The `InternalException` a future completes with when its own result or exception could
+    /// not be made (a JNI call failed while completing it): made once, here, so that completing
+    /// a future exceptionally needs no allocation.
+    pub(crate) undeliverable: GlobalRef,
 }
 
 static JVM: OnceLock<Jvm> = OnceLock::new();
@@ -39,7 +43,36 @@ pub(crate) fn init(env: &mut JNIEnv<'_>) -> jni::errors::Result<()> {
     let class = env.find_class(BRIDGE)?;
     let string_class = env.find_class("java/lang/String")?;
     let object_class = env.find_class("java/lang/Object")?;
+    let error = env.get_static_method_id(
+        &class,
+        "error",
+        "(Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;ILjava/lang/String;Ljava/lang/Throwable;)Ldev/paramsecrets/ParamSecretsException;",
+    )?;
+    let undeliverable = {
+        let code = env.new_string("internal")?;
+        let detail = env.new_string(
+            "paramsecrets could not deliver this read's result: a JNI call failed while \
+             completing its future (is the JVM out of memory?)",
+        )?;
+        let null = JObject::null();
+        let args = [
+            obj(&code),
+            obj(&detail),
+            jvalue { i: -1 },
+            obj(&null),
+            jvalue { i: 0 },
+            obj(&null),
+            obj(&null),
+        ];
+        // SAFETY: the arguments match NativeBridge.error (the signature above).
+        let e =
+            unsafe { env.call_static_method_unchecked(&class, error, ReturnType::Object, &args) }?
+                .l()?;
+        env.new_global_ref(e)?
+    };
     let jvm = Jvm {
+        undeliverable,
+        error,
         parameter: env.get_static_method_id(
             &class,
             "parameter",
@@ -49,11 +82,6 @@ pub(crate) fn init(env: &mut JNIEnv<'_>) -> jni::errors::Result<()> {
             &class,
             "secret",
             "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;JZLjava/lang/String;[B)Ldev/paramsecrets/Secret;",
-        )?,
-        error: env.get_static_method_id(
-            &class,
-            "error",
-            "(Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;ILjava/lang/String;)Ldev/paramsecrets/ParamSecretsException;",
         )?,
         complete: env.get_static_method_id(
             &class,

@@ -21,7 +21,7 @@ mod types;
 use std::ffi::c_void;
 
 use jni::JNIEnv;
-use jni::objects::{JClass, JString};
+use jni::objects::{JClass, JObject, JString};
 use jni::sys::{JNI_ERR, JNI_VERSION_1_8, jint, jobject, jobjectArray};
 
 use crate::error::{Fail, exception};
@@ -89,5 +89,68 @@ pub extern "system" fn Java_dev_paramsecrets_NativeBridge_panicForTest(
         {
             panic!("paramsecrets: deliberate panic for the boundary test")
         }
+    })
+}
+
+/// Completes `future` through one failure path of the async machinery (runtime.rs), for the
+/// tests that no future is left pending: 1 the read's task panics; 2 converting its result
+/// panics; 3 converting it fails with a Java exception pending and a core error reported;
+/// 4 the result is the string "ok" (the test's future throws from its first completion);
+/// 5 the task completing the future is aborted before it runs. Anything else: `invalid_argument`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_asyncFaultForTest<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    mode: jint,
+    future: JObject<'l>,
+) {
+    entry(&mut env, (), |env| {
+        if future.is_null() {
+            return Err(Fail::invalid("the future must not be null"));
+        }
+        let work = async move {
+            #[allow(clippy::panic)]
+            if mode == 1 {
+                panic!("paramsecrets: deliberate panic in a read's task (test)");
+            }
+            if mode == 5 {
+                // Never finishes: the test aborts the task waiting on it.
+                std::future::pending::<()>().await;
+            }
+            Ok(mode)
+        };
+        let to_java: for<'a> fn(&mut JNIEnv<'a>, jint) -> Result<JObject<'a>, Fail> =
+            |env, mode| match mode {
+                #[allow(clippy::panic)]
+                2 => panic!("paramsecrets: deliberate panic converting a result (test)"),
+                3 => {
+                    env.throw_new("java/lang/IllegalStateException", "pending for the test")?;
+                    Err(Fail::internal(
+                        "a core error reported with an exception pending",
+                    ))
+                }
+                4 => jvm::string(env, "ok"),
+                _ => Err(Fail::invalid(format!("no fault mode {mode}"))),
+            };
+        let abort = runtime::spawn_task(env, &future, work, to_java)?;
+        if mode == 5 {
+            abort();
+        }
+        Ok(())
+    })
+}
+
+/// Reports a core error while a Java exception is pending, for the test that the thrown
+/// exception keeps the pending one as its cause (and no JNI call runs with it pending).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_dev_paramsecrets_NativeBridge_pendingForTest(
+    mut env: JNIEnv<'_>,
+    _: JClass<'_>,
+) {
+    entry(&mut env, (), |env| -> Result<(), Fail> {
+        env.throw_new("java/lang/IllegalStateException", "pending for the test")?;
+        Err(Fail::internal(
+            "a core error reported with an exception pending",
+        ))
     })
 }

@@ -9,11 +9,11 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use jni::JNIEnv;
-use jni::objects::{GlobalRef, JObject, JThrowable};
+use jni::objects::{GlobalRef, JObject};
 use jni::signature::{Primitive, ReturnType};
 
-use crate::error::{Fail, exception, throw};
-use crate::jvm::{jvm, obj};
+use crate::error::{Fail, exception, take_pending, throw};
+use crate::jvm::{Jvm, jvm, obj};
 
 /// Runs one entry point: its result, or `fallback` with a Java exception pending.
 pub(crate) fn entry<'l, T>(
@@ -47,65 +47,179 @@ where
     W: Future<Output = paramsecrets::Result<T>> + Send + 'static,
     T: Send + 'static,
 {
-    let future = env.new_global_ref(future)?;
-    let rt = paramsecrets::runtime::shared()?;
-    // The work runs in a task of its own so that a panic in it surfaces as a JoinError here
-    // instead of a future that never completes.
-    let task = rt.spawn(work);
-    rt.spawn(async move {
-        let result = task.await;
-        let _ = catch_unwind(AssertUnwindSafe(|| {
-            complete(&future, |env| match result {
-                Ok(Ok(v)) => to_java(env, v),
-                Ok(Err(e)) => Err(Fail::Core(e)),
-                Err(_) => Err(Fail::panicked()),
-            })
-        }));
-    });
-    Ok(())
+    spawn_task(env, future, work, to_java).map(drop)
 }
 
-/// Completes `future` with what `make` returns, or exceptionally with its failure.
-fn complete(
-    future: &GlobalRef,
-    make: impl for<'a> FnOnce(&mut JNIEnv<'a>) -> Result<JObject<'a>, Fail>,
-) -> Result<(), Fail> {
+/// [`spawn`], handing back what aborts the task that completes the future (the tests call it).
+///
+/// Every failure after this returns `Ok` completes the future exceptionally, so none can hang:
+/// - `work` panics: it runs in a task of its own, so the panic is a `JoinError` here, completed
+///   as `internal`;
+/// - `to_java` (or anything building the outcome) fails or panics: [`deliver`] falls back to
+///   the facade exception for that failure, then to the one made at load time
+///   ([`Jvm::undeliverable`](crate::jvm::Jvm));
+/// - calling `NativeBridge.complete` throws: it is called again with that fallback;
+/// - the completing task never runs or is dropped half-way (the runtime shut down or was
+///   replaced after a fork, or the task was aborted): the [`Pending`] guard it owns completes
+///   the future when it is dropped;
+/// - this thread cannot be attached to the JVM: a new OS thread attaches and completes it.
+///
+/// Before anything is spawned, the failures that can be reported to the caller are (an `Err`
+/// here: the entry point throws it and the future is not used).
+pub(crate) fn spawn_task<T, W>(
+    env: &mut JNIEnv<'_>,
+    future: &JObject<'_>,
+    work: W,
+    to_java: for<'a> fn(&mut JNIEnv<'a>, T) -> Result<JObject<'a>, Fail>,
+) -> Result<impl FnOnce() + use<T, W>, Fail>
+where
+    W: Future<Output = paramsecrets::Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
     let jvm = jvm()?;
-    let mut env = jvm.vm.attach_current_thread_as_daemon()?;
+    let rt = paramsecrets::runtime::shared()?;
+    let pending = Pending {
+        jvm,
+        future: Some(env.new_global_ref(future)?),
+    };
+    let task = rt.spawn(work);
+    let completing = rt.spawn(async move {
+        let mut pending = pending;
+        let result = task.await;
+        pending.complete(move |env| match result {
+            Ok(Ok(v)) => to_java(env, v),
+            Ok(Err(e)) => Err(Fail::Core(e)),
+            Err(_) => Err(Fail::panicked()),
+        });
+    });
+    Ok(move || completing.abort())
+}
+
+/// A Java future not completed yet. Completed exactly once: by [`Pending::complete`], or when
+/// dropped before that (exceptionally, with `internal`).
+pub(crate) struct Pending {
+    jvm: &'static Jvm,
+    future: Option<GlobalRef>,
+}
+
+type Make = Box<dyn for<'a> FnOnce(&mut JNIEnv<'a>) -> Result<JObject<'a>, Fail> + Send>;
+
+impl Pending {
+    /// Completes the future with what `make` returns, or exceptionally with its failure.
+    pub(crate) fn complete(
+        &mut self,
+        make: impl for<'a> FnOnce(&mut JNIEnv<'a>) -> Result<JObject<'a>, Fail> + Send + 'static,
+    ) {
+        if let Some(future) = self.future.take() {
+            deliver(self.jvm, future, Box::new(make));
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.complete(|_| {
+            Err(Fail::internal(
+                "paramsecrets dropped this read before it completed (the runtime shut down?)",
+            ))
+        });
+    }
+}
+
+/// Completes `future`, whatever fails: see [`spawn_task`]. Never panics, never leaves a Java
+/// exception pending (the thread may be a runtime worker with no Java frame to return to).
+fn deliver(jvm: &'static Jvm, future: GlobalRef, make: Make) {
+    let attached = catch_unwind(AssertUnwindSafe(|| {
+        jvm.vm.attach_current_thread_as_daemon()
+    }));
+    match attached {
+        Ok(Ok(mut env)) => {
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                deliver_on(jvm, &mut env, &future, make)
+            }));
+        }
+        _ => {
+            // This thread cannot be attached: a fresh one may be (if not, the JVM can run no
+            // Java code at all and nothing could complete the future).
+            let retry = std::thread::Builder::new()
+                .name("paramsecrets-complete".into())
+                .spawn(move || {
+                    let _ = catch_unwind(AssertUnwindSafe(|| {
+                        if let Ok(mut env) = jvm.vm.attach_current_thread() {
+                            deliver_on(jvm, &mut env, &future, make);
+                        }
+                    }));
+                });
+            drop(retry);
+        }
+    }
+}
+
+/// On an attached thread: the outcome, or the exception for its failure, or the fallback.
+fn deliver_on(jvm: &'static Jvm, env: &mut JNIEnv<'_>, future: &GlobalRef, make: Make) {
     // A daemon-attached thread never returns to Java: free every local reference made here.
-    env.with_local_frame(16, |env| -> Result<(), Fail> {
-        let (value, error) = match make(env) {
+    let framed = env.with_local_frame(16, |env| -> Result<(), Fail> {
+        let outcome =
+            catch_unwind(AssertUnwindSafe(|| make(env))).unwrap_or_else(|_| Err(Fail::panicked()));
+        let (value, error) = match outcome {
             Ok(v) => (v, JObject::null()),
             Err(fail) => (JObject::null(), failure(env, fail)?),
         };
-        let args = [obj(future.as_obj()), obj(&value), obj(&error)];
-        let bridge = jvm.bridge();
-        // SAFETY: the arguments match NativeBridge.complete(CompletableFuture, Object, Throwable).
-        let done = unsafe {
-            env.call_static_method_unchecked(
-                &bridge,
-                jvm.complete,
-                ReturnType::Primitive(Primitive::Void),
-                &args,
-            )
-        };
-        if done.is_err() && env.exception_check().unwrap_or(false) {
-            let _ = env.exception_clear();
+        call_complete(jvm, env, future, &value, &error)
+    });
+    if framed.is_err() {
+        // Whatever failed (making the exception, pushing the frame, the call itself), the
+        // fallback exception needs no allocation. A no-op if the future did complete.
+        let _ = take_pending(env);
+        let _ = call_complete(
+            jvm,
+            env,
+            future,
+            &JObject::null(),
+            jvm.undeliverable.as_obj(),
+        );
+        let _ = take_pending(env);
+    }
+}
+
+/// `NativeBridge.complete(future, value, error)`; an exception it throws is cleared.
+fn call_complete(
+    jvm: &Jvm,
+    env: &mut JNIEnv<'_>,
+    future: &GlobalRef,
+    value: &JObject<'_>,
+    error: &JObject<'_>,
+) -> Result<(), Fail> {
+    let args = [obj(future.as_obj()), obj(value), obj(error)];
+    let bridge = jvm.bridge();
+    // SAFETY: the arguments match NativeBridge.complete(CompletableFuture, Object, Throwable).
+    let done = unsafe {
+        env.call_static_method_unchecked(
+            &bridge,
+            jvm.complete,
+            ReturnType::Primitive(Primitive::Void),
+            &args,
+        )
+    };
+    match done {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            take_pending(env)?;
+            Err(Fail::Jni(e))
         }
-        Ok(())
-    })
+    }
 }
 
 /// The exception an async read fails with: core's error as its facade class, or the JVM's own
 /// exception when building the value threw one (e.g. `OutOfMemoryError`).
 fn failure<'a>(env: &mut JNIEnv<'a>, fail: Fail) -> Result<JObject<'a>, Fail> {
     match fail {
+        // A pending exception becomes the cause (`exception` takes it first).
         Fail::Core(e) => exception(env, &e),
         Fail::Jni(e) => {
-            if env.exception_check()? {
-                let pending: JThrowable<'a> = env.exception_occurred()?;
-                env.exception_clear()?;
-                Ok(pending.into())
+            let pending = take_pending(env)?;
+            if !pending.is_null() {
+                Ok(pending)
             } else {
                 exception(
                     env,

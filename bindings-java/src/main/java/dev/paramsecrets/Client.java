@@ -42,6 +42,11 @@ public final class Client implements AutoCloseable {
     private final long handle;
     /** Repeats core's cache hits without a native call; {@code null} when the cache is off. */
     private final Memo memo;
+
+    /** The memo, or {@code null} when the cache is off (for the tests). */
+    Memo memo() {
+        return memo;
+    }
     private volatile boolean closed;
 
     private Client(long handle) throws ParamSecretsException {

@@ -14,8 +14,7 @@ final class Errors {
         }
     }
 
-    static ParamSecretsException from(String code, String m, Integer status, String t, int n, String cause) {
-        Throwable c = cause == null ? null : new NativeCause(cause);
+    static ParamSecretsException from(String code, String m, Integer status, String t, int n, Throwable c) {
         switch (code) {
             case InvalidArgumentException.CODE: return new InvalidArgumentException(m, status, t, n, c);
             case MissingTokenException.CODE: return new MissingTokenException(m, status, t, n, c);

@@ -1,5 +1,6 @@
 package dev.paramsecrets;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -52,6 +53,13 @@ final class Memo {
 
     private static final Cleaner CLEANER = Cleaner.create();
 
+    /**
+     * Core's generation word, read as a {@code long} of the header with acquire semantics: an
+     * access of its own (not a plain load plus a fence), so the JVM orders every later read after
+     * it and cannot split or cache it.
+     */
+    private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
     /** One repeated answer. */
     static final class Entry {
         final Object value;
@@ -80,7 +88,7 @@ final class Memo {
     private volatile long seen;
 
     private Memo(ByteBuffer header, ByteBuffer touch) {
-        this.header = header.order(ByteOrder.nativeOrder());
+        this.header = header;
         this.touch = touch;
         for (int i = 0; i < FORMS; i++) {
             plain[i] = new ConcurrentHashMap<>();
@@ -106,21 +114,30 @@ final class Memo {
         ByteBuffer b;
         try {
             b = NativeBridge.memoBuffer(memo, touch);
+            // Core alone writes the header: Java gets a read-only view (a write throws
+            // ReadOnlyBufferException). The touch flags are Java's to set.
+            if (!touch) {
+                b = b.asReadOnlyBuffer();
+            }
         } catch (ParamSecretsException | RuntimeException e) {
             NativeBridge.memoRelease(memo);
             throw e;
         }
-        // The buffer, not its holder: direct-buffer accesses keep their own buffer reachable,
-        // so no access can outlive the memory.
+        // The buffer Memo keeps (the view, which references the native one), not its holder:
+        // direct-buffer accesses keep their own buffer reachable, so no access can outlive the
+        // memory.
         CLEANER.register(b, () -> NativeBridge.memoRelease(memo));
         return b;
     }
 
-    /** Core's generation, with acquire semantics (a plain load followed by an acquire fence). */
-    private long generation() {
-        long g = header.getLong(0);
-        VarHandle.acquireFence();
-        return g;
+    /** Core's generation, read with acquire semantics ({@link VarHandle#getAcquire}). */
+    long generation() {
+        return (long) WORD.getAcquire(header, 0);
+    }
+
+    /** The read-only view of core's header (for the tests). */
+    ByteBuffer header() {
+        return header;
     }
 
     /** The map for a read in {@code form}: {@link #plain} (keyed by name) or {@link #keyed}. */

@@ -87,6 +87,15 @@ final class NativeBridge {
     /** Panics inside the library (for the test that no panic crosses the boundary). */
     static native void panicForTest() throws ParamSecretsException;
 
+    /**
+     * Completes {@code future} through one failure path of the async machinery (for the tests
+     * that no future is ever left pending; the modes are in bindings-java/src/lib.rs).
+     */
+    static native void asyncFaultForTest(int mode, CompletableFuture<Object> future) throws ParamSecretsException;
+
+    /** Reports a core error while a Java exception is pending (for the test of its cause). */
+    static native void pendingForTest() throws ParamSecretsException;
+
     // ---- called from native code (signatures cached in bindings-java/src/jvm.rs) -------------
 
     static Parameter parameter(String name, String value, String type, long version, String arn,
@@ -101,9 +110,15 @@ final class NativeBridge {
                 string, binary);
     }
 
+    /**
+     * The exception for core's error {@code code}. Its cause: {@code javaCause} (a Java exception
+     * that was pending in the library when it reported this error) if there is one, else the
+     * native cause's text.
+     */
     static ParamSecretsException error(String code, String detail, int status, String awsType, int attempts,
-            String cause) {
-        return Errors.from(code, detail, status < 0 ? null : status, awsType, attempts, cause);
+            String cause, Throwable javaCause) {
+        Throwable c = javaCause != null ? javaCause : cause == null ? null : new Errors.NativeCause(cause);
+        return Errors.from(code, detail, status < 0 ? null : status, awsType, attempts, c);
     }
 
     static void complete(CompletableFuture<Object> future, Object value, Throwable error) {

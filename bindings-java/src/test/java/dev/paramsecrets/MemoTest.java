@@ -7,6 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,6 +58,32 @@ class MemoTest {
 
     private static Client client(Client.Builder b) throws ParamSecretsException {
         return b.port(emu.port).token(Emulator.TOKEN).build();
+    }
+
+    @Test
+    void theHeaderIsReadOnlyToJavaAndItsReadsFollowCore() throws Exception {
+        try (Client c = emu.client()) {
+            Memo m = c.memo();
+            assertNotNull(m);
+            ByteBuffer h = m.header();
+            assertTrue(h.isReadOnly());
+            long g0 = m.generation();
+            assertThrows(ReadOnlyBufferException.class, () -> h.putLong(0, g0 + 1));
+            assertThrows(ReadOnlyBufferException.class, () -> h.put(8, (byte) 1));
+            VarHandle word = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+            assertThrows(ReadOnlyBufferException.class, () -> word.setRelease(h, 0, g0 + 1));
+            assertEquals(g0, m.generation(), "no write reached core's header");
+            // Core's writes are still seen: a fill and a clear move the generation on.
+            assertEquals("plain-value-7f3a", c.getParameter("/app/plain"));
+            c.clearCache();
+            long g1 = m.generation();
+            assertNotEquals(g0, g1);
+            assertEquals(g1, (long) word.getAcquire(h, 0));
+            assertEquals("plain-value-7f3a", c.getParameter("/app/plain"));
+            assertEquals("plain-value-7f3a", c.getParameter("/app/plain"));
+            assertEquals(2, emu.requests("parameter:/app/plain"), "cleared once, refilled once");
+            assertTrue(c.stats().hits() >= 1);
+        }
     }
 
     @Test
