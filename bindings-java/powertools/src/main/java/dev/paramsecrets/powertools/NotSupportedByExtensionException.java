@@ -1,0 +1,28 @@
+package dev.paramsecrets.powertools;
+
+/**
+ * A Powertools call the Parameters and Secrets Lambda Extension cannot serve (it has no
+ * GetParametersByPath and no AppConfig). Thrown at once, never an empty result;
+ * {@link #powertoolsProvider()} names the Powertools provider to keep for that call.
+ */
+public final class NotSupportedByExtensionException extends UnsupportedOperationException {
+    private static final long serialVersionUID = 1L;
+    private final String operation;
+    private final String powertoolsProvider;
+
+    NotSupportedByExtensionException(String operation, String powertoolsProvider, String detail) {
+        super(operation + " is not supported by the Parameters and Secrets Lambda Extension: " + detail);
+        this.operation = operation;
+        this.powertoolsProvider = powertoolsProvider;
+    }
+
+    /** The call, e.g. {@code getMultiple}. */
+    public String operation() {
+        return operation;
+    }
+
+    /** The Powertools provider class to keep for this call, e.g. {@code ...ssm.SSMProvider}. */
+    public String powertoolsProvider() {
+        return powertoolsProvider;
+    }
+}
