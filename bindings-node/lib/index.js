@@ -7,7 +7,7 @@
 
 const { inspect } = require('node:util')
 const native = require('../native.js')
-const { Memo, now, keyOfParameter, keyOfSecret } = require('./memo.js')
+const { Memo, now, keyOfParameter, keyOfSecret, PARAMETER_RECORD: AS_PARAMETER, SECRET_RECORD: AS_SECRET } = require('./memo.js')
 
 const REDACTED = '[REDACTED]'
 
@@ -212,8 +212,8 @@ class Secret {
 
 const toParameter = (r) => new Parameter(r)
 const toSecret = (r) => new Secret(r)
-/** A `Secret` from a record the memo keeps: its bytes copied, so the record stays as it was. */
-const toSecretCopy = (r) => new Secret(r.secretBinary == null ? r : { ...r, secretBinary: Buffer.from(r.secretBinary) })
+/** What the memo wraps the records it hands out in (after copying their mutable parts). */
+const WRAP = Object.freeze({ parameter: toParameter, secret: toSecret })
 const toItems = (items) => {
   for (const it of items) if (it.error !== undefined) it.error = fromNative(it.error)
   return items
@@ -237,7 +237,7 @@ class Client {
     const o = options(opts, CLIENT, 'new Client()')
     try {
       this.#ref = new native.ClientRef(o === NO_OPTIONS ? undefined : o)
-      this.#memo = new Memo(this.#ref.memoViews())
+      this.#memo = new Memo(this.#ref.memoViews(), WRAP)
     } catch (e) {
       throw fromNative(e)
     }
@@ -249,8 +249,8 @@ class Client {
   getParameter (parameterName, opts) {
     const memo = this.#memo
     if (opts === undefined) {
-      const e = memo.read(memo.parameters, parameterName, undefined)
-      if (e !== undefined) return Promise.resolve(e.value)
+      const v = memo.read(memo.parameters, parameterName, undefined)
+      if (v !== undefined) return Promise.resolve(v)
     }
     try {
       name(parameterName, 'getParameter', 'the name')
@@ -264,8 +264,8 @@ class Client {
       const o = options(opts, PARAMETER, 'getParameter')
       const key = o.forceFetch === true ? undefined : keyOfParameter(false, parameterName, o)
       if (key !== undefined) {
-        const e = memo.read(memo.keyed, key, o.maxAge)
-        if (e !== undefined) return Promise.resolve(memo.out(e))
+        const v = memo.read(memo.keyed, key, o.maxAge)
+        if (v !== undefined) return Promise.resolve(v)
       }
       const t0 = now()
       const hit = ref.cachedParameter(parameterName, o.decrypt, o.version, o.label, o.maxAge, o.forceFetch, o.transform)
@@ -283,13 +283,13 @@ class Client {
       const memo = this.#memo
       const key = o.forceFetch === true ? undefined : keyOfParameter(true, parameterName, o)
       if (key !== undefined) {
-        const e = memo.read(memo.keyed, key, o.maxAge)
-        if (e !== undefined) return Promise.resolve(new Parameter(e.value))
+        const r = memo.read(memo.keyed, key, o.maxAge)
+        if (r !== undefined) return Promise.resolve(r)
       }
       const ref = this.#ref
       const t0 = now()
       const hit = ref.cachedParameterRecord(parameterName, o.decrypt, o.version, o.label, o.maxAge, o.forceFetch)
-      if (hit !== undefined) return Promise.resolve(new Parameter(memo.remember(memo.keyed, key, hit, t0, true)))
+      if (hit !== undefined) return Promise.resolve(memo.remember(memo.keyed, key, hit, t0, AS_PARAMETER))
       return ref.getParameterRecord(parameterName, o.decrypt, o.version, o.label, o.maxAge, o.forceFetch).then(this.#settledParameter, rethrow)
     } catch (e) {
       return Promise.reject(fromNative(e))
@@ -299,8 +299,8 @@ class Client {
   getSecret (secretId, opts) {
     const memo = this.#memo
     if (opts === undefined) {
-      const e = memo.read(memo.secrets, secretId, undefined)
-      if (e !== undefined) return Promise.resolve(memo.out(e))
+      const v = memo.read(memo.secrets, secretId, undefined)
+      if (v !== undefined) return Promise.resolve(v)
     }
     try {
       name(secretId, 'getSecret', 'the secret id')
@@ -314,8 +314,8 @@ class Client {
       const o = options(opts, SECRET, 'getSecret')
       const key = o.forceFetch === true ? undefined : keyOfSecret(false, secretId, o)
       if (key !== undefined) {
-        const e = memo.read(memo.keyed, key, o.maxAge)
-        if (e !== undefined) return Promise.resolve(memo.out(e))
+        const v = memo.read(memo.keyed, key, o.maxAge)
+        if (v !== undefined) return Promise.resolve(v)
       }
       const t0 = now()
       const hit = ref.cachedSecret(secretId, o.versionId, o.versionStage, o.maxAge, o.forceFetch, o.transform)
@@ -333,13 +333,13 @@ class Client {
       const memo = this.#memo
       const key = o.forceFetch === true ? undefined : keyOfSecret(true, secretId, o)
       if (key !== undefined) {
-        const e = memo.read(memo.keyed, key, o.maxAge)
-        if (e !== undefined) return Promise.resolve(toSecretCopy(e.value))
+        const r = memo.read(memo.keyed, key, o.maxAge)
+        if (r !== undefined) return Promise.resolve(r)
       }
       const ref = this.#ref
       const t0 = now()
       const hit = ref.cachedSecretRecord(secretId, o.versionId, o.versionStage, o.maxAge, o.forceFetch)
-      if (hit !== undefined) return Promise.resolve(toSecretCopy(memo.remember(memo.keyed, key, hit, t0, true)))
+      if (hit !== undefined) return Promise.resolve(memo.remember(memo.keyed, key, hit, t0, AS_SECRET))
       return ref.getSecretRecord(secretId, o.versionId, o.versionStage, o.maxAge, o.forceFetch).then(this.#settledSecret, rethrow)
     } catch (e) {
       return Promise.reject(fromNative(e))

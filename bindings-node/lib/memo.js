@@ -26,11 +26,13 @@
 //   only from here is not evicted as cold.
 // * Stats: core never sees memo hits, so the memo counts them and `stats()` adds them to
 //   core's `hits`; the totals are exact.
-// * Values: strings (and JSON primitives) are immutable and handed out as they are. A
-//   `Buffer` or a JSON object is mutable by the caller, so the memo keeps core's conversion
-//   untouched and hands out a copy on every read (a deep copy for JSON, keeping key order),
-//   exactly what a fresh conversion would give. Records are kept as core's plain record and
-//   wrapped anew per read by the caller.
+// * Values (issue 23): every read the memo answers, and the read that fills it, hands out
+//   what `out` makes of the kept entry, and nothing else does: strings (and JSON primitives)
+//   are immutable and handed out as they are (no copy on the hit path); a `Buffer` is copied;
+//   a JSON object is deep-copied, keeping key order; a record is wrapped anew (`Parameter`,
+//   `Secret`) around fresh copies of its mutable parts (a `Buffer` value, `secretBinary`,
+//   `versionStages`). A caller changing what it got (`buf.fill(0)`, `stages.push(...)`) never
+//   changes the entry, so every read gives exactly what a fresh conversion would.
 
 /** The monotonic clock, in milliseconds. */
 const now = performance.now.bind(performance)
@@ -38,9 +40,12 @@ const now = performance.now.bind(performance)
 // Larger values than this go to core, which checks them (and refuses the absurd ones).
 const MAX_AGE_SECONDS = 1e9
 
+// How `out` hands out an entry's value.
 const SHARE = 0
 const COPY_BUFFER = 1
 const COPY_JSON = 2
+const PARAMETER_RECORD = 3
+const SECRET_RECORD = 4
 
 function copyJson (v) {
   if (v === null || typeof v !== 'object') return v
@@ -61,14 +66,20 @@ function copyJson (v) {
 const shapeOf = (v) => Buffer.isBuffer(v) ? COPY_BUFFER : (v !== null && typeof v === 'object' ? COPY_JSON : SHARE)
 
 class Memo {
-  /** @param {[ArrayBuffer, ArrayBuffer] | null} views core's `memoViews()` */
-  constructor (views) {
+  /**
+   * @param {[ArrayBuffer, ArrayBuffer] | null} views core's `memoViews()`
+   * @param {{ parameter: (r: object) => object, secret: (r: object) => object }} wrap what a
+   *   native record becomes when handed out (the wrapper copies the record's fields, never
+   *   keeps the record itself)
+   */
+  constructor (views, wrap) {
+    this.wrap = wrap
     this.on = views !== null
     // Off: a generation that equals nothing (NaN), so no entry would ever be served.
     this.gen = this.on ? new Float64Array(views[0], 8, 1) : new Float64Array([NaN])
     this.touch = this.on ? new Uint8Array(views[1]) : new Uint8Array(1)
     this.seen = NaN
-    /** `getParameter(name)` without options: name → entry (values are strings). */
+    /** `getParameter(name)` without options: name → entry (a string, or a `Buffer` for a binary secret by reference). */
     this.parameters = new Map()
     /** `getSecret(id)` without options: id → entry. */
     this.secrets = new Map()
@@ -78,8 +89,9 @@ class Memo {
   }
 
   /**
-   * The entry for `key` if core would answer this read with it now (no `maxAge`: the kind's
-   * TTL), counting the hit and touching the entry; else `undefined` (ask core).
+   * The value for this read (through `out`) if core would answer it with the entry under `key`
+   * now (no `maxAge`: the kind's TTL), counting the hit and touching the entry; else
+   * `undefined`: ask core. (No value core gives is `undefined`: JSON has `null`, not that.)
    */
   read (map, key, maxAge) {
     const e = map.get(key)
@@ -91,29 +103,47 @@ class Memo {
     }
     this.touch[e.slot] = 1
     this.hits++
-    return e
+    return this.out(e)
   }
 
-  /** A value to hand out from an entry (a copy when the caller could change it). */
+  /**
+   * The one copy-out of the memo: what a read hands out from an entry. Nothing the caller
+   * could change is shared with the entry.
+   */
   out (e) {
     const v = e.value
-    return e.shape === SHARE ? v : e.shape === COPY_BUFFER ? Buffer.from(v) : copyJson(v)
+    switch (e.shape) {
+      case SHARE: return v
+      case COPY_BUFFER: return Buffer.from(v)
+      case COPY_JSON: return copyJson(v)
+      case PARAMETER_RECORD:
+        return this.wrap.parameter(Buffer.isBuffer(v.value) ? { ...v, value: Buffer.from(v.value) } : v)
+      default:
+        return this.wrap.secret({
+          ...v,
+          versionStages: v.versionStages.slice(),
+          secretBinary: v.secretBinary == null ? v.secretBinary : Buffer.from(v.secretBinary)
+        })
+    }
   }
 
   /**
    * Keeps core's hit `[value, generation, slot, ageMs, ttlMs]` under `key`; `t0` is the clock
-   * read before the call. Returns the value for this read (a copy if it is mutable). Records
-   * pass `record`: they are kept as they are and wrapped anew by the caller on every read.
+   * read before the call. Returns the value for this read, through `out`. Records pass their
+   * shape (`PARAMETER_RECORD`, `SECRET_RECORD`); values have theirs found here.
    */
-  remember (map, key, hit, t0, record = false) {
+  remember (map, key, hit, t0, shape = shapeOf(hit[0])) {
     const value = hit[0]
-    if (!this.on || key === undefined) return value
+    if (!this.on || key === undefined) {
+      // Not kept (a forceFetch read, or the memo is off): nothing to protect, only to wrap.
+      return shape === PARAMETER_RECORD ? this.wrap.parameter(value) : shape === SECRET_RECORD ? this.wrap.secret(value) : value
+    }
     if (hit[1] !== this.seen) {
       this.forget()
       this.seen = hit[1]
     }
     const fetched = t0 - hit[3]
-    const e = { value, slot: hit[2], fetched, until: fetched + hit[4], shape: record ? SHARE : shapeOf(value) }
+    const e = { value, slot: hit[2], fetched, until: fetched + hit[4], shape }
     map.set(key, e)
     return this.out(e)
   }
@@ -143,4 +173,4 @@ const keyOfParameter = (record, n, o) =>
 const keyOfSecret = (record, id, o) =>
   `s${record ? 'r' : TRANSFORM[o.transform]}${part(o.versionId)}${part(o.versionStage)}${id}`
 
-module.exports = { Memo, now, keyOfParameter, keyOfSecret }
+module.exports = { Memo, now, keyOfParameter, keyOfSecret, PARAMETER_RECORD, SECRET_RECORD }

@@ -18,11 +18,14 @@ const store = (v) => ({
     { name: '/m/a', value: `a-${v}` },
     { name: '/m/b', value: `b-${v}` },
     { name: '/m/c', value: `c-${v}` },
-    { name: '/m/conf.json', value: JSON.stringify({ v, list: [1, { deep: v }], z: 1, a: 2 }) }
+    { name: '/m/conf.json', value: JSON.stringify({ v, list: [1, { deep: v }], z: 1, a: 2 }) },
+    { name: '/m/cert.binary', value: Buffer.from(`cert-${v}`).toString('base64') }
   ],
   secrets: [
     { name: 'm-secret', string: `s-${v}` },
-    { name: 'm-blob', binary_base64: Buffer.from(`bytes-${v}`).toString('base64') }
+    { name: 'm-blob', binary_base64: Buffer.from(`bytes-${v}`).toString('base64') },
+    { name: 'm-staged', binary_base64: Buffer.from(`staged-${v}`).toString('base64'), stages: ['AWSCURRENT', 'BLUE'] },
+    { name: 'm-conf', string: JSON.stringify({ user: 'u', hosts: ['h1', 'h2'] }) }
   ]
 })
 
@@ -244,5 +247,115 @@ test('parameters and secrets of one name are separate memo entries', async () =>
     }
   } finally {
     await em.stop()
+  }
+})
+
+// Issue 23: every read path hands out what the caller may change as its own copy. Each test
+// reads five times (a miss, the core hit that fills the memo, three memo hits, checked to make
+// no native call), checks each answer and then changes it as a caller would: what the memo
+// keeps must stay as core gave it.
+async function mutateAndReread (read, check, mutate) {
+  for (let i = 0; i < 2; i++) {
+    const got = await read()
+    check(got)
+    mutate(got)
+  }
+  const calls = await nativeLookups(async () => {
+    for (let i = 0; i < 3; i++) {
+      const got = await read()
+      check(got)
+      mutate(got)
+    }
+  })
+  assert.equal(calls, 0, 'the last three reads were memo hits')
+}
+
+const BLOB_REF = '/aws/reference/secretsmanager/m-blob'
+
+test('copies: a string value, getParameter and getSecret (immutable, handed out as is)', async () => {
+  const c = client()
+  await mutateAndReread(() => c.getParameter('/m/a'), (v) => assert.equal(v, 'a-1'), () => {})
+  await mutateAndReread(() => c.getSecret('m-secret'), (v) => assert.equal(v, 's-1'), () => {})
+  await mutateAndReread(() => c.getParameter('/m/a', { decrypt: false }), (v) => assert.equal(v, 'a-1'), () => {})
+})
+
+test('copies: a JSON transform, parameter and secret, nested objects and arrays', async () => {
+  const c = client()
+  const conf = { v: 1, list: [1, { deep: 1 }], z: 1, a: 2 }
+  const mutate = (v) => { v.v = 'changed'; v.list[1].deep = 'changed'; v.list.push(9); delete v.z }
+  await mutateAndReread(() => c.getParameter('/m/conf.json', { transform: 'json' }), (v) => assert.deepEqual(v, conf), mutate)
+  await mutateAndReread(() => c.getParameter('/m/conf.json', { transform: 'auto' }), (v) => assert.deepEqual(v, conf), mutate)
+  await mutateAndReread(() => c.getSecret('m-conf', { transform: 'json' }), (v) => assert.deepEqual(v, { user: 'u', hosts: ['h1', 'h2'] }),
+    (v) => { v.user = 'x'; v.hosts.length = 0 })
+})
+
+test('copies: a Buffer from getParameter without options (a binary secret by reference)', async () => {
+  const c = client()
+  await mutateAndReread(() => c.getParameter(BLOB_REF), (v) => {
+    assert.ok(Buffer.isBuffer(v))
+    assert.equal(v.toString(), 'bytes-1')
+  }, (v) => v.fill(0))
+})
+
+test('copies: a Buffer from getParameter with options and from getSecret, with and without options', async () => {
+  const c = client()
+  const check = (v) => { assert.ok(Buffer.isBuffer(v)); assert.equal(v.toString(), 'bytes-1') }
+  await mutateAndReread(() => c.getParameter(BLOB_REF, { decrypt: true }), check, (v) => v.fill(0))
+  await mutateAndReread(() => c.getSecret('m-blob'), check, (v) => v.fill(0))
+  await mutateAndReread(() => c.getSecret('m-blob', { versionStage: 'AWSCURRENT' }), check, (v) => v.fill(0))
+  await mutateAndReread(() => c.getParameter('/m/cert.binary', { transform: 'auto' }), (v) => assert.equal(v.toString(), 'cert-1'), (v) => v.fill(0))
+  await mutateAndReread(() => c.getParameter('/m/cert.binary', { transform: 'binary', label: undefined }), (v) => assert.equal(v.toString(), 'cert-1'), (v) => v.fill(0))
+})
+
+test('copies: a parameter record, string and Buffer value', async () => {
+  const c = client()
+  await mutateAndReread(() => c.getParameterRecord('/m/a'), (r) => {
+    assert.equal(r.name, '/m/a')
+    assert.equal(r.value, 'a-1')
+    assert.ok(r.lastModified instanceof Date)
+    assert.notEqual(r.lastModified.getTime(), 0)
+  }, (r) => { r.name = 'changed'; r.version = -1; r.lastModified.setTime(0) })
+  await mutateAndReread(() => c.getParameterRecord(BLOB_REF), (r) => {
+    assert.equal(r.name, BLOB_REF)
+    assert.ok(Buffer.isBuffer(r.value))
+    assert.equal(r.value.toString(), 'bytes-1')
+  }, (r) => { r.value.fill(0); r.name = 'changed' })
+})
+
+test('copies: a secret record, its bytes and its version stages', async () => {
+  const c = client()
+  await mutateAndReread(() => c.getSecretRecord('m-staged'), (r) => {
+    assert.deepEqual(r.versionStages, ['AWSCURRENT', 'BLUE'])
+    assert.equal(r.secretBinary.toString(), 'staged-1')
+    assert.equal(r.value.toString(), 'staged-1')
+    assert.ok(r.createdDate instanceof Date)
+    assert.notEqual(r.createdDate.getTime(), 0)
+  }, (r) => {
+    r.versionStages.push('AWSPENDING')
+    r.versionStages[0] = 'changed'
+    r.secretBinary.fill(0)
+    r.createdDate.setTime(0)
+  })
+  await mutateAndReread(() => c.getSecretRecord('m-secret', { versionStage: 'AWSCURRENT' }), (r) => {
+    assert.deepEqual(r.versionStages, ['AWSCURRENT'])
+    assert.equal(r.secretString, 's-1')
+  }, (r) => { r.versionStages.length = 0 })
+})
+
+test('copies: batches (they do not read the memo) and the single reads between them hand out their own values', async () => {
+  const c = client()
+  for (let i = 0; i < 4; i++) {
+    const ps = await c.getParameters(['/m/conf.json', BLOB_REF], { transform: 'auto' })
+    assert.deepEqual(ps[0].value, { v: 1, list: [1, { deep: 1 }], z: 1, a: 2 })
+    ps[0].value.list.length = 0
+    const blob = await c.getParameter(BLOB_REF)
+    assert.equal(blob.toString(), 'bytes-1')
+    blob.fill(0)
+    const ss = await c.getSecrets(['m-blob', 'm-staged'])
+    assert.equal(ss[0].value.toString(), 'bytes-1')
+    assert.equal(ss[1].value.toString(), 'staged-1')
+    ss[0].value.fill(0)
+    ss[1].value.fill(0)
+    assert.equal((await c.getSecret('m-blob')).toString(), 'bytes-1')
   }
 })
