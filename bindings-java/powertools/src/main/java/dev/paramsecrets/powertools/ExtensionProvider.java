@@ -3,7 +3,6 @@ package dev.paramsecrets.powertools;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.paramsecrets.Client;
 import dev.paramsecrets.ParamSecretsException;
@@ -33,9 +32,6 @@ public abstract class ExtensionProvider extends BaseProvider {
     final Client client;
     private final TransformationManager transformations;
     private final ThreadLocal<Duration> maxAge = new ThreadLocal<>();
-    private final ThreadLocal<Boolean> force = new ThreadLocal<>();
-    /** Threads with a {@code withForceFetch} pending: 0 lets every other {@code get} skip the ThreadLocal. */
-    private final AtomicInteger forcing = new AtomicInteger();
 
     ExtensionProvider(Client client, CacheManager cacheManager, TransformationManager transformations) {
         super(cacheManager, transformations);
@@ -43,7 +39,7 @@ public abstract class ExtensionProvider extends BaseProvider {
         this.transformations = transformations;
     }
 
-    /** The paramsecrets client behind this provider (its stats, {@code clearCache}, ...). */
+    /** The paramsecrets client behind this provider (its stats, {@code prefetch}, ...). */
     public Client client() {
         return client;
     }
@@ -64,58 +60,27 @@ public abstract class ExtensionProvider extends BaseProvider {
     }
 
     /**
-     * The next {@code get} on this thread skips Powertools' cache and the client's, reads through
-     * the extension and refills both. (The extension's own cache, {@code SSM_PARAMETER_STORE_TTL}
-     * / {@code SECRETS_MANAGER_TTL}, still applies: it has no bypass.)
+     * A forced read: its {@code get} skips Powertools' cache and the client's, reads through the
+     * extension and refills both (the extension's own cache, {@code SSM_PARAMETER_STORE_TTL} /
+     * {@code SECRETS_MANAGER_TTL}, still applies: it has no bypass). An addition: Powertools for
+     * Java has no force-fetch. Options set on this provider before it (decryption, max age,
+     * transformation) apply to that read, and all are reset after it, as after any {@code get}.
+     *
+     * <p>A view rather than a flag, so that an ordinary {@code get} runs exactly Powertools'
+     * {@code BaseProvider.get}, with no check added to the cache hit.
      */
-    public ExtensionProvider withForceFetch() {
-        if (force.get() == null) {
-            forcing.incrementAndGet();
-        }
-        force.set(Boolean.TRUE);
-        return this;
-    }
-
-    @Override
-    public String get(String key) {
-        if (forcing.get() != 0 && force.get() != null) {
-            try {
-                String value = read(key);
-                if (transformations.shouldTransform()) {
-                    value = transformations.performBasicTransformation(value);
-                }
-                cacheManager.putInCache(key, value);
-                return value;
-            } finally {
-                resetToDefaults();
-            }
-        }
-        return super.get(key);
-    }
-
-    @Override
-    public <T> T get(String key, Class<T> targetClass) {
-        if (forcing.get() != 0 && force.get() != null) {
-            try {
-                String value = read(key);
-                T transformed = transformations.performComplexTransformation(value, targetClass);
-                cacheManager.putInCache(key, transformed);
-                return transformed;
-            } finally {
-                resetToDefaults();
-            }
-        }
-        return super.get(key, targetClass);
+    public ForcedRead withForceFetch() {
+        return new ForcedRead(this);
     }
 
     @Override
     protected String getValue(String key) {
-        return read(key);
+        return read(key, false);
     }
 
-    private String read(String key) {
+    String read(String key, boolean forceFetch) {
         try {
-            return fetch(key, maxAge.get(), force.get() != null);
+            return fetch(key, maxAge.get(), forceFetch);
         } catch (ParamSecretsException e) {
             throw new ExtensionReadException(e);
         }
@@ -145,13 +110,72 @@ public abstract class ExtensionProvider extends BaseProvider {
     protected void resetToDefaults() {
         super.resetToDefaults();
         maxAge.remove();
-        if (force.get() != null) {
-            force.remove();
-            forcing.decrementAndGet();
-        }
         resetOwn();
     }
 
     /** Subclasses' per-call options (e.g. decryption), reset after every call. */
     void resetOwn() {}
+
+    /** What {@link #withForceFetch()} returns: one forced {@code get} through its provider. */
+    public static final class ForcedRead extends BaseProvider {
+        private final ExtensionProvider owner;
+
+        ForcedRead(ExtensionProvider owner) {
+            super(owner.cacheManager, owner.transformations);
+            this.owner = owner;
+        }
+
+        @Override
+        public ForcedRead withMaxAge(int maxAge, ChronoUnit unit) {
+            owner.withMaxAge(maxAge, unit);
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public ForcedRead withTransformation(Class<? extends Transformer> transformerClass) {
+            owner.withTransformation(transformerClass);
+            return this;
+        }
+
+        @Override
+        public String get(String key) {
+            try {
+                String value = owner.read(key, true);
+                if (owner.transformations.shouldTransform()) {
+                    value = owner.transformations.performBasicTransformation(value);
+                }
+                owner.cacheManager.putInCache(key, value);
+                return value;
+            } finally {
+                owner.resetToDefaults();
+            }
+        }
+
+        @Override
+        public <T> T get(String key, Class<T> targetClass) {
+            try {
+                T value = owner.transformations.performComplexTransformation(owner.read(key, true), targetClass);
+                owner.cacheManager.putInCache(key, value);
+                return value;
+            } finally {
+                owner.resetToDefaults();
+            }
+        }
+
+        @Override
+        protected String getValue(String key) {
+            return owner.read(key, true);
+        }
+
+        @Override
+        public Map<String, String> getMultiple(String path) {
+            return owner.getMultiple(path);
+        }
+
+        @Override
+        protected Map<String, String> getMultipleValues(String path) {
+            return owner.getMultipleValues(path);
+        }
+    }
 }

@@ -52,12 +52,6 @@ public final class ParamSecretsSecretsProvider extends ExtensionProvider {
     }
 
     @Override
-    public ParamSecretsSecretsProvider withForceFetch() {
-        super.withForceFetch();
-        return this;
-    }
-
-    @Override
     String fetch(String key, Duration maxAge, boolean forceFetch) throws ParamSecretsException {
         SecretOptions o = SecretOptions.defaults().forceFetch(forceFetch);
         Secret s = client.getSecretRecord(key, maxAge == null ? o : o.maxAge(maxAge));

@@ -62,12 +62,6 @@ public final class ParamSecretsSsmProvider extends ExtensionProvider {
     }
 
     @Override
-    public ParamSecretsSsmProvider withForceFetch() {
-        super.withForceFetch();
-        return this;
-    }
-
-    @Override
     String fetch(String key, Duration maxAge, boolean forceFetch) throws ParamSecretsException {
         ParameterOptions o = ParameterOptions.defaults().decrypt(decrypt.get() != null).forceFetch(forceFetch);
         return client.getParameter(key, maxAge == null ? o : o.maxAge(maxAge));
