@@ -1,0 +1,2 @@
+// Types for the ESM entry of `paramsecrets/powertools`: the same declarations as the CommonJS one.
+export * from './powertools.js'
