@@ -396,10 +396,16 @@ impl Cache {
     /// Stores a fresh answer requested when [`drops`](Self::drops) read `since`; returns
     /// whether another entry was evicted to make room. Stores nothing when an `invalidate` or
     /// `clear` came in between: the answer may hold what they dropped (it goes to the reads
-    /// that waited for it, not to later ones).
-    pub(crate) fn insert_since(&self, key: CacheKey, value: CachedValue, since: u64) -> bool {
+    /// that waited for it, not to later ones). `fetched_at` is when the request that brought
+    /// it was sent: the value may be that old already, so its age counts from there.
+    pub(crate) fn insert_since(
+        &self,
+        key: CacheKey,
+        value: CachedValue,
+        since: u64,
+        fetched_at: Instant,
+    ) -> bool {
         let Some(lru) = &self.lru else { return false };
-        let fetched_at = Instant::now();
         let mut lru = lru.lock();
         if self.drops.load(Ordering::Relaxed) != since {
             return false;
@@ -494,7 +500,7 @@ impl Cache {
 #[cfg(test)]
 impl Cache {
     fn insert(&self, key: CacheKey, value: CachedValue) -> bool {
-        self.insert_since(key, value, self.drops())
+        self.insert_since(key, value, self.drops(), Instant::now())
     }
 }
 

@@ -35,7 +35,29 @@ pub const LAMBDA_STARTUP_RACE: Duration = Duration::from_millis(50);
 /// How long a prefetch keeps waiting for the extension to serve: Lambda's INIT limit.
 pub const PREFETCH_READY_WINDOW: Duration = Duration::from_secs(10);
 
+/// One request in flight, run by a task of its own and awaited by every read that joins it:
+/// a read dropped mid-flight (a `timeout`, a `select!`) leaves it running to its end.
 type Flight = Shared<BoxFuture<'static, Result<CachedValue>>>;
+
+/// What a prefetch has heard so far, for the reads that join it: such a read waits for the
+/// prefetch only as long as a read of its own would have waited (its start-up window, its
+/// deadline), not through the prefetch's INIT-long window.
+#[derive(Default)]
+struct PrefetchProgress {
+    /// The last attempt's start-up error ("not ready", refused), or `None` once the server
+    /// answered something else.
+    startup_error: Mutex<Option<Error>>,
+    /// Notified after every attempt.
+    attempted: tokio::sync::Notify,
+}
+
+impl PrefetchProgress {
+    /// An attempt failed with `err`.
+    fn record(&self, err: &Error) {
+        *self.startup_error.lock() = (err.retry() == Retry::StartUp).then(|| err.clone());
+        self.attempted.notify_waiters();
+    }
+}
 
 /// Reads parameters and secrets through the extension, with an in-process cache.
 ///
@@ -63,6 +85,8 @@ struct Inner {
 struct InFlight {
     id: u64,
     flight: Flight,
+    /// Set for a prefetch: see [`PrefetchProgress`].
+    progress: Option<Arc<PrefetchProgress>>,
     /// A read joined it: that read gets its outcome, so a prefetch's failure is not also kept
     /// for the next read.
     joined: bool,
@@ -217,23 +241,22 @@ impl Client {
             {
                 continue;
             }
-            let flight = {
-                let mut flights = self.inner.flights.lock();
-                self.inner.adopt_process(&mut flights)?;
-                let owned = CacheKey::from(key);
-                if flights.in_flight.contains_key(&owned) {
-                    continue;
-                }
-                let kind = FlightKind {
-                    refresh: false,
-                    prefetch: true,
-                };
-                self.inner.start_flight(&mut flights, owned, kind)
+            let mut flights = self.inner.flights.lock();
+            self.inner.adopt_process(&mut flights)?;
+            let owned = CacheKey::from(key);
+            if flights.in_flight.contains_key(&owned) {
+                continue;
+            }
+            let kind = FlightKind {
+                refresh: false,
+                prefetch: true,
             };
-            // Driven by its own task, so it progresses whether or not anyone reads it.
-            rt.spawn(async move {
-                let _ = flight.await;
-            });
+            let flight = self
+                .inner
+                .start_flight(&mut flights, rt.handle(), owned, kind);
+            // Its task runs whether or not anyone waits for it; reads join it through
+            // `in_flight`.
+            drop(flight);
         }
         Ok(())
     }
@@ -454,20 +477,29 @@ impl Client {
 
     /// A miss: join the request in flight for this key, or start one.
     async fn fetch(&self, key: KeyRef<'_>, opts: ReadOptions) -> Result<CachedValue> {
-        let flight = {
+        // The flight runs on the runtime this read runs on (the bindings' own, or the shared
+        // one), where its connections live too.
+        let handle = match tokio::runtime::Handle::try_current() {
+            Ok(h) => h,
+            Err(_) => crate::runtime::shared()?.handle().clone(),
+        };
+        let (flight, progress) = {
             let mut flights = self.inner.flights.lock();
             self.inner.adopt_process(&mut flights)?;
             let owned = CacheKey::from(key);
             match flights.in_flight.get_mut(&owned) {
                 Some(InFlight {
-                    flight: f, joined, ..
+                    flight: f,
+                    joined,
+                    progress,
+                    ..
                 }) => {
                     *joined = true;
                     bump(&self.inner.counters.coalesced);
                     // Perhaps a prefetch waiting out INIT: a read means INIT is over.
                     self.inner.wake_epoch.fetch_add(1, Relaxed);
                     self.inner.wake_prefetches.notify_waiters();
-                    f.clone()
+                    (f.clone(), progress.clone())
                 }
                 None => {
                     if !flights.prefetch_failures.is_empty() {
@@ -486,12 +518,16 @@ impl Client {
                         refresh: opts.force_fetch,
                         prefetch: false,
                     };
-                    self.inner.start_flight(&mut flights, owned, kind)
+                    let f = self.inner.start_flight(&mut flights, &handle, owned, kind);
+                    (f, None)
                 }
             }
         };
         bump(&self.inner.counters.misses);
-        let result = flight.await;
+        let result = match progress {
+            None => flight.await,
+            Some(progress) => self.inner.join_prefetch(flight, &progress, key).await,
+        };
         if result.is_err() {
             bump(&self.inner.counters.errors);
         }
@@ -516,26 +552,43 @@ impl Inner {
         Ok(())
     }
 
-    /// Starts the one request for `key` and registers it for others to join. Notes the
-    /// cache's drop count first: an invalidation after this point keeps its answer out of the
-    /// cache.
+    /// Starts the one request for `key` as a task on `rt` and registers it for others to
+    /// join. Notes the cache's drop count first: an invalidation after this point keeps its
+    /// answer out of the cache.
+    ///
+    /// The task, not its readers, drives the request: a read that stops waiting (dropped by a
+    /// timeout or a `select!`) cannot leave a flight registered that nobody polls, whose stale
+    /// answer or long-expired timeout a later read would join. The task ends, and removes the
+    /// flight, within the request's own deadline.
     fn start_flight(
         self: &Arc<Self>,
         flights: &mut Flights,
+        rt: &tokio::runtime::Handle,
         key: CacheKey,
         kind: FlightKind,
     ) -> Flight {
         let since = self.cache.drops();
         let id = flights.next_flight;
         flights.next_flight = id.wrapping_add(1);
-        let f = Inner::fly(
+        let progress = kind.prefetch.then(Arc::default);
+        let task = rt.spawn(Inner::fly(
             self.clone(),
             flights.http.clone(),
             key.clone(),
             kind,
             id,
             since,
-        )
+            progress.clone(),
+        ));
+        let f = async move {
+            task.await.unwrap_or_else(|e| {
+                Err(Error::internal(if e.is_panic() {
+                    "a paramsecrets request task panicked"
+                } else {
+                    "a paramsecrets request task was cancelled (its runtime shut down)"
+                }))
+            })
+        }
         .boxed()
         .shared();
         flights.in_flight.insert(
@@ -543,10 +596,69 @@ impl Inner {
             InFlight {
                 id,
                 flight: f.clone(),
+                progress,
                 joined: false,
             },
         );
         f
+    }
+
+    /// How long start-up errors are retried for a read (not a prefetch).
+    fn read_startup_window(&self) -> Duration {
+        if self.config.in_lambda {
+            LAMBDA_STARTUP_RACE.min(self.config.ready_timeout)
+        } else {
+            self.config.ready_timeout
+        }
+    }
+
+    /// A read that joined a prefetch: its answer, or, when the read's own time is up first,
+    /// the error a read of its own would have ended with. Its start-up window (the start-up
+    /// race on Lambda, the readiness deadline elsewhere) and its deadline count from the
+    /// join. The prefetch goes on in the background and may still fill the cache.
+    async fn join_prefetch(
+        &self,
+        mut flight: Flight,
+        progress: &PrefetchProgress,
+        key: KeyRef<'_>,
+    ) -> Result<CachedValue> {
+        let joined = Instant::now();
+        let startup_until = joined + self.read_startup_window();
+        let deadline = joined + self.config.deadline;
+        let subject = match key {
+            KeyRef::Parameter(p) => protocol::Subject::Parameter(p.name),
+            KeyRef::Secret(s) => protocol::Subject::Secret(s.secret_id),
+        };
+        loop {
+            let attempted = progress.attempted.notified();
+            tokio::pin!(attempted);
+            attempted.as_mut().enable();
+            let now = Instant::now();
+            if now >= startup_until {
+                if let Some(e) = progress.startup_error.lock().clone() {
+                    return Err(self.startup_failure(e, &subject));
+                }
+            }
+            if now >= deadline {
+                return Err(Error::new(
+                    ErrorCode::Timeout,
+                    format!(
+                        "no answer for {subject} within the read deadline ({} ms)",
+                        self.config.deadline.as_millis()
+                    ),
+                ));
+            }
+            let wake = if now < startup_until {
+                startup_until.min(deadline)
+            } else {
+                deadline
+            };
+            tokio::select! {
+                r = &mut flight => return r,
+                _ = attempted => {}
+                _ = tokio::time::sleep_until(wake.into()) => {}
+            }
+        }
     }
 
     /// Detaches the requests in flight for the keys `doomed` picks (an invalidation): reads
@@ -570,14 +682,17 @@ impl Inner {
         kind: FlightKind,
         id: u64,
         since: u64,
+        progress: Option<Arc<PrefetchProgress>>,
     ) -> Result<CachedValue> {
-        let result = inner.request(&http, &key, kind).await;
+        let result = inner.request(&http, &key, kind, progress.as_deref()).await;
         let ttl = inner.ttl(&key);
         let window = inner.config.stale_if_error;
         let out = match result {
-            Ok(v) => {
+            Ok((v, sent)) => {
                 if !(ttl.is_zero() && window.is_zero())
-                    && inner.cache.insert_since(key.clone(), v.clone(), since)
+                    && inner
+                        .cache
+                        .insert_since(key.clone(), v.clone(), since, sent)
                 {
                     bump(&inner.counters.evictions);
                 }
@@ -633,13 +748,16 @@ impl Inner {
     /// "not ready" that lasts longer means the read runs during INIT, which cannot end while it
     /// waits; the read then fails with `not_ready` and says what to do. Off Lambda nothing
     /// changes. A prefetch waits up to [`PREFETCH_READY_WINDOW`] instead, and its deadline
-    /// counts from the extension's first real answer.
+    /// counts from the extension's first real answer; it reports every attempt to `progress`.
+    ///
+    /// Returns the value with the time its attempt was sent: the value is at least that old.
     async fn request(
         &self,
         http: &reqwest::Client,
         key: &CacheKey,
         kind: FlightKind,
-    ) -> Result<CachedValue> {
+        progress: Option<&PrefetchProgress>,
+    ) -> Result<(CachedValue, Instant)> {
         let req = key.as_ref();
         let (mut path, subject) = match req {
             KeyRef::Parameter(p) => (
@@ -662,11 +780,12 @@ impl Inner {
         let started = Instant::now();
         let startup_window = if kind.prefetch {
             PREFETCH_READY_WINDOW.max(cfg.ready_timeout)
-        } else if cfg.in_lambda {
-            LAMBDA_STARTUP_RACE.min(cfg.ready_timeout)
         } else {
-            cfg.ready_timeout
+            self.read_startup_window()
         };
+        // A prefetch polls gently while nobody waits for it (INIT); once a read joined one,
+        // INIT is over and it retries like that read would.
+        let unjoined_epoch = self.wake_epoch.load(Relaxed);
         // Where the deadline counts from; a prefetch moves it past the start-up errors.
         let mut clock = started;
         let mut attempt: u32 = 0;
@@ -691,10 +810,14 @@ impl Inner {
                 timeout = race_left;
             }
             bump(&self.counters.requests);
+            let sent = Instant::now();
             let err = match self.attempt(http, &url, req, &subject, timeout).await {
-                Ok(v) => return Ok(v),
+                Ok(v) => return Ok((v, sent)),
                 Err(e) => e,
             };
+            if let Some(p) = progress {
+                p.record(&err);
+            }
             if race_capped && err.retry() == Retry::TimedOut {
                 if let Some(e) = last_startup.take() {
                     return Err(self.startup_failure(e, &subject).with_attempts(attempt));
@@ -748,7 +871,9 @@ impl Inner {
                 // While the extension is not ready (INIT), poll gently: every request competes
                 // with the function's init code for the CPU. A read that joins this prefetch
                 // means INIT is over and wakes it at once, so nobody waits for the long sleep.
-                let wait = if retry_kind == Retry::StartUp {
+                let wait = if retry_kind == Retry::StartUp
+                    && self.wake_epoch.load(Relaxed) == unjoined_epoch
+                {
                     retry::CAP
                 } else {
                     wait
