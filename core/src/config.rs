@@ -37,6 +37,10 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// The managed extension clamps its TTLs to this; mirroring its setting never exceeds it.
 const EXTENSION_MAX_TTL: Duration = Duration::from_secs(300);
 pub const DEFAULT_CACHE_SIZE: usize = 1000;
+/// The largest L1 capacity accepted. The cache sets aside room per entry up front (the hash
+/// table, a memo slot), so an unbounded value would abort the host process on allocation; the
+/// extension itself caches at most 1000 items.
+pub const MAX_CACHE_SIZE: usize = 100_000;
 /// Per attempt: longer than the Secrets Manager Agent's own SDK retries against an unreachable
 /// AWS (about 2–2.5 s), so its answer (a stale value, or 502 `ConnectionError`) reaches the
 /// caller instead of our timeout cutting it off.
@@ -291,13 +295,19 @@ impl ClientBuilder {
             Some(t) => t,
             None => from_extension(EXTENSION_SECRET_TTL_ENV)?.unwrap_or(DEFAULT_TTL),
         };
-        let cache_size = match self.cache_size {
-            Some(n) => n,
-            None => self
-                .var_u64(CACHE_SIZE_ENV)?
-                .map(|n| n as usize)
-                .unwrap_or(DEFAULT_CACHE_SIZE),
+        let (cache_size, origin) = match self.cache_size {
+            Some(n) => (n as u64, "the cache_size option"),
+            None => match self.var_u64(CACHE_SIZE_ENV)? {
+                Some(n) => (n, CACHE_SIZE_ENV),
+                None => (DEFAULT_CACHE_SIZE as u64, ""),
+            },
         };
+        if cache_size > MAX_CACHE_SIZE as u64 {
+            return Err(Error::invalid(format!(
+                "{origin} is {cache_size} entries; at most {MAX_CACHE_SIZE} are supported (0 turns the cache off)"
+            )));
+        }
+        let cache_size = cache_size as usize;
         let millis =
             |explicit: Option<Duration>, key: &str, default: Duration| -> Result<Duration> {
                 match explicit {
@@ -474,6 +484,12 @@ fn check_endpoint(endpoint: &str, allow_non_loopback: bool) -> Result<String> {
             "endpoint {endpoint:?} is not on this machine; the token is part of the function's credentials, so a remote endpoint needs allow_non_loopback"
         )));
     }
+    // `localhost` is pinned to 127.0.0.1, never looked up: the system resolver (a hosts file, an
+    // NSS module) could send the token elsewhere, and would cost a lookup per connection.
+    if host_unbracketed.eq_ignore_ascii_case("localhost") {
+        let port = &authority[host.len()..];
+        return Ok(format!("http://127.0.0.1{port}"));
+    }
     Ok(format!("http://{authority}"))
 }
 
@@ -633,7 +649,12 @@ mod tests {
             ok("http://127.0.0.1:2773/").expect("ok"),
             "http://127.0.0.1:2773"
         );
-        assert!(ok("http://localhost:2773").is_ok());
+        assert_eq!(
+            ok("http://localhost:2773").expect("ok"),
+            "http://127.0.0.1:2773",
+            "localhost is pinned to loopback, not resolved"
+        );
+        assert_eq!(ok("http://LocalHost").expect("ok"), "http://127.0.0.1");
         assert!(ok("http://[::1]:2773").is_ok());
         assert!(ok("http://127.0.0.2:80").is_ok());
         for bad in [
@@ -668,6 +689,34 @@ mod tests {
                 reqwest::Url::parse(&format!("{base}/systemsmanager/parameters/get?name=%2Fa"));
             assert!(url.is_ok(), "{e}: {url:?}");
         }
+    }
+
+    #[test]
+    fn cache_size_is_capped_before_anything_is_allocated() {
+        let base = || ClientBuilder::new().token("t").env(env(&[]));
+        let max = base()
+            .cache_size(MAX_CACHE_SIZE)
+            .build_config()
+            .expect("max");
+        assert_eq!(max.cache_size, MAX_CACHE_SIZE);
+        let err = base()
+            .cache_size(usize::MAX)
+            .build_config()
+            .expect_err("huge");
+        assert_eq!(err.code(), ErrorCode::InvalidArgument);
+        assert!(
+            err.message().contains("cache_size option"),
+            "{}",
+            err.message()
+        );
+        assert!(err.message().contains(&MAX_CACHE_SIZE.to_string()));
+        let err = ClientBuilder::new()
+            .token("t")
+            .env(env(&[(CACHE_SIZE_ENV, "18446744073709551615")]))
+            .build_config()
+            .expect_err("huge from the environment");
+        assert_eq!(err.code(), ErrorCode::InvalidArgument);
+        assert!(err.message().contains(CACHE_SIZE_ENV), "{}", err.message());
     }
 
     #[test]
