@@ -84,7 +84,7 @@ pub(crate) async fn get(
                     if body.len() + chunk.len() > MAX_BODY_BYTES {
                         return Err(too_large(format!("more than {}", body.len() + chunk.len())));
                     }
-                    body.extend_from_slice(&chunk);
+                    extend_wiping(&mut body, &chunk);
                 }
                 Ok(None) => break,
                 Err(e) => {
@@ -170,4 +170,35 @@ fn send_error(e: reqwest::Error, url: &str, subject: &Subject<'_>) -> Error {
     Error::new(ErrorCode::Unavailable, message)
         .with_retry(retry)
         .with_source(e.without_url())
+}
+
+/// Appends `more` to `body`, growing it by hand: `Vec`'s own growth would free the old buffer
+/// with the bytes of the answer so far still in it. The old buffer is wiped as it goes.
+fn extend_wiping(body: &mut Zeroizing<Vec<u8>>, more: &[u8]) {
+    let needed = body.len() + more.len();
+    if needed > body.capacity() {
+        let mut grown = Zeroizing::new(Vec::with_capacity(needed.max(body.capacity() * 2)));
+        grown.extend_from_slice(body);
+        // The old buffer is zeroized when `grown` replaces it.
+        *body = grown;
+    }
+    body.extend_from_slice(more);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_growing_body_keeps_every_byte_in_order() {
+        let mut body = Zeroizing::new(Vec::with_capacity(4));
+        let mut expected = Vec::new();
+        for i in 0..100u8 {
+            let piece = vec![i; usize::from(i % 7) + 1];
+            extend_wiping(&mut body, &piece);
+            expected.extend_from_slice(&piece);
+        }
+        assert_eq!(body.as_slice(), expected.as_slice());
+        assert!(body.capacity() >= expected.len());
+    }
 }
