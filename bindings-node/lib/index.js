@@ -7,7 +7,7 @@
 
 const { inspect } = require('node:util')
 const native = require('../native.js')
-const { Memo, now, keyOfParameter, keyOfSecret, PARAMETER_RECORD: AS_PARAMETER, SECRET_RECORD: AS_SECRET } = require('./memo.js')
+const { Memo, now, keyOfParameter, keyOfSecret, PARAMETER_RECORD: AS_PARAMETER, SECRET_RECORD: AS_SECRET, PEEK } = require('./memo.js')
 
 const REDACTED = '[REDACTED]'
 
@@ -274,6 +274,17 @@ class Client {
     } catch (e) {
       return Promise.reject(fromNative(e))
     }
+  }
+
+  /**
+   * For paramsecrets/powertools: what the memo would answer `getParameter(name, o)` with
+   * (counted as a hit), or `undefined`. `o` is the caller's frozen options with a boolean
+   * `decrypt` and a number `maxAge` only, so there is nothing to check.
+   */
+  [PEEK] (parameterName, o) {
+    if (typeof parameterName !== 'string') return undefined
+    const memo = this.#memo
+    return memo.read(memo.keyed, keyOfParameter(false, parameterName, o), o.maxAge)
   }
 
   getParameterRecord (parameterName, opts) {

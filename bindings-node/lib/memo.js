@@ -173,4 +173,7 @@ const keyOfParameter = (record, n, o) =>
 const keyOfSecret = (record, id, o) =>
   `s${record ? 'r' : TRANSFORM[o.transform]}${part(o.versionId)}${part(o.versionStage)}${id}`
 
-module.exports = { Memo, now, keyOfParameter, keyOfSecret, PARAMETER_RECORD, SECRET_RECORD }
+/** `client[PEEK](name, o)`: the memo's answer to `getParameter(name, o)`, for paramsecrets/powertools. */
+const PEEK = Symbol('paramsecrets.peekParameter')
+
+module.exports = { Memo, now, keyOfParameter, keyOfSecret, PARAMETER_RECORD, SECRET_RECORD, PEEK }

@@ -15,6 +15,7 @@
 const { createRequire } = require('node:module')
 const { Client, NotFoundError } = require('./index.js')
 const { ExtensionUnsupportedError } = require('./unsupported.js')
+const { PEEK } = require('./memo.js')
 
 /**
  * The providers over one build of Powertools: its CommonJS build for `require`, its ESM build
@@ -120,6 +121,8 @@ function build ({ BaseProvider, GetParameterError, ParameterNotFoundError, Trans
     static powertoolsName = 'SSMProvider'
     #plain
     #plainDecrypted
+    // Frozen read options by maxAge (decrypted or not), so a cached read allocates none.
+    #byMaxAge = [new Map(), new Map()]
 
     constructor (config) {
       super(config)
@@ -129,7 +132,39 @@ function build ({ BaseProvider, GetParameterError, ParameterNotFoundError, Trans
 
     /** SSMProvider's `get(name, { maxAge, forceFetch, transform, decrypt, throwOnMissing, sdkOptions })`. */
     get (name, options) {
+      // A cached read: the client's memo answers at once, with no promise chained after it.
+      const o = this.#readOptions(options)
+      if (o !== undefined) {
+        const v = this.paramsecrets[PEEK](name, o)
+        if (v !== undefined) {
+          const transform = options?.transform
+          if (transform === undefined) return Promise.resolve(v)
+          try {
+            return Promise.resolve(transformValue(v, transform, true, name))
+          } catch (e) {
+            return Promise.reject(e)
+          }
+        }
+      }
       return this._finish(name, options, this._get(name, options))
+    }
+
+    /** The client's options for a read without forceFetch or sdkOptions, else `undefined`. */
+    #readOptions (options) {
+      if (options === undefined) return this.#plain
+      if (options.forceFetch === true || options.sdkOptions !== undefined) return undefined
+      const m = options.maxAge
+      const d = options.decrypt
+      if ((m !== undefined && typeof m !== 'number') || (d !== undefined && typeof d !== 'boolean')) return undefined
+      const decrypt = d ?? this.defaultDecrypt
+      const maxAge = m ?? this.defaultMaxAge
+      const map = this.#byMaxAge[decrypt ? 1 : 0]
+      let o = map.get(maxAge)
+      if (o === undefined && map.size < 64) {
+        o = Object.freeze({ decrypt, maxAge })
+        map.set(maxAge, o)
+      }
+      return o
     }
 
     /** The raw read (BaseProvider's abstract `_get`). */
