@@ -1,6 +1,6 @@
 // Powertools for AWS Lambda (TypeScript) Parameters' documented examples, run on paramsecrets'
 // providers (`paramsecrets/powertools`) in the local Lambda. Returns
-// {"results": {exampleName: value | {"error": "ClassName"}}}; the store is powertools.store.json
+// {"results": {exampleName: value | {"error": "ClassName"}}}; the store is lambda-tests/powertools.store.json
 // (the same names and values as the Java handler's, so the two tables compare).
 // Only the providers changed from Powertools' examples: SSMProvider → ExtensionSSMProvider,
 // SecretsProvider → ExtensionSecretsProvider, and the function forms from paramsecrets/powertools.

@@ -16,7 +16,7 @@ import dev.paramsecrets.powertools.ParamSecretsSsmProvider;
  * local Lambda (the emulator extension layer): returns
  * {@code {"results": {exampleName: value | {"error": "ClassName"}}}}. The providers are built at
  * class initialisation (INIT) from the function's environment, as Powertools' own are; every
- * read is in the invoke. Store: store.json beside this file; the runner is
+ * read is in the invoke. Store: lambda-tests/powertools.store.json; the runner is
  * lambda-tests/powertools.py (README.md here says what it needs).
  */
 public class Handler {
