@@ -74,12 +74,14 @@ examples-test: emulator layers local-lambda ## the walkthrough handlers in the l
 	@echo "==> examples (smoke tests)"
 	@scripts/examples-test.sh
 
-lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-time reads, prefetch, cold starts, SHUTDOWN
+lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-time reads, prefetch, cold starts, SHUTDOWN; the Powertools providers
 	@echo "==> Lambda lifecycle tests"
 	@ls bindings-python/dist/paramsecrets-*_$$(uname -m).whl >/dev/null 2>&1 || $(MAKE) -C bindings-python wheel
 	@ls bindings-node/paramsecrets.*.node >/dev/null 2>&1 || $(MAKE) -C bindings-node build
 	@ls bindings-java/target/paramsecrets-*.jar >/dev/null 2>&1 || $(MAKE) -C bindings-java jar
 	@python3 lambda-tests/run.py
+	@echo "==> Powertools providers in the local Lambda"
+	@python3 lambda-tests/powertools.py
 
 test: rust-check rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
 	@echo "==> all suites passed"

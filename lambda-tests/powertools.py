@@ -105,7 +105,12 @@ def prepare_python() -> dict:
     if probes._read(stamp) != key:
         subprocess.run(["rm", "-rf", layer], check=True)
         pip = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-        pip += ["--root-user-action=ignore", "--no-compile", "--target", os.path.join(layer, "python")]
+        pip += [
+            "--root-user-action=ignore",
+            "--no-compile",
+            "--target",
+            os.path.join(layer, "python"),
+        ]
         subprocess.run([*pip, wheels[0] + "[powertools]", *_pins()], check=True)
         with open(stamp, "w") as f:
             f.write(key)
@@ -136,7 +141,14 @@ def prepare_java() -> dict:
     lib = os.path.join(task, "lib")
     subprocess.run(["rm", "-rf", task], check=True)
     subprocess.run(
-        ["make", "-s", "-C", os.path.join(ROOT, "bindings-java"), "powertools-lambda-lib", f"DIR={lib}"],
+        [
+            "make",
+            "-s",
+            "-C",
+            os.path.join(ROOT, "bindings-java"),
+            "powertools-lambda-lib",
+            f"DIR={lib}",
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -171,7 +183,9 @@ def run(lang: str) -> None:
         left = lam.stop()
     for n, inv in enumerate(invokes, 1):
         what = f"{lang}: invoke {n} ({'cold' if n == 1 else 'warm'}) runs Powertools' examples"
-        if not check(inv.status == 200, f"{what}: HTTP 200", f"HTTP {inv.status}: {inv.body[:500]}"):
+        if not check(
+            inv.status == 200, f"{what}: HTTP 200", f"HTTP {inv.status}: {inv.body[:500]}"
+        ):
             continue
         try:
             results = inv.json().get("results")
@@ -190,7 +204,11 @@ def run(lang: str) -> None:
             json.dumps({"wrong": wrong, "unexpected": extra})[:1500],
         )
     requests = stats.get("requests", 0) if isinstance(stats, dict) else 0
-    check(requests > 0, f"{lang}: the extension served the reads ({requests} requests)", json.dumps(stats)[:500])
+    check(
+        requests > 0,
+        f"{lang}: the extension served the reads ({requests} requests)",
+        json.dumps(stats)[:500],
+    )
     check(not left, f"{lang}: nothing of the run is left after SHUTDOWN", str(left))
 
 

@@ -120,9 +120,16 @@ python_suite() {
   # wheel installed; then its whole pytest suite (test-quick: no build). Not `make test`: its
   # test-versions step builds the wheel here and wants Python 3.10 and 3.12, which have no
   # aarch64 build among Debian trixie's or PyPI's packages (the x86_64 run covers them).
+  # The Powertools provider's tests need the pinned Powertools and boto3 (pure-Python wheels):
+  # fetched by the host's pip (through its download cache) into target/, which the run root
+  # sees, and installed there from that folder alone.
+  local pins pywheels=$REPO/target/arm64-pywheels
+  pins=$(grep -E '^(aws-lambda-powertools|boto3)==' "$REPO/bindings-python/requirements-dev.txt" | tr '\n' ' ')
+  python3 -m pip download -q --disable-pip-version-check --only-binary=:all: --dest "$pywheels" $pins
   in_run_root "v=/root/.cache/paramsecrets/python-dev
     rm -rf \$v && python3 -m venv --system-site-packages \$v
     \$v/bin/pip install -q --no-index --disable-pip-version-check '$wheel'
+    \$v/bin/pip install -q --no-index --disable-pip-version-check --find-links '$pywheels' $pins
     make -C bindings-python -o emulator test-quick"
 }
 step "Python (arm64 python3 $(basename "$wheel"))" "$logs/python.log" python_suite
