@@ -68,24 +68,25 @@ async fn a_dropped_read_leaves_a_flight_that_finishes_and_ages_from_its_request(
 
 #[tokio::test]
 async fn a_read_dropped_while_the_server_is_silent_leaves_nothing_for_later_reads_to_join() {
-    // Requests in the first 700 ms get no answer for 10 s; later ones are answered at once.
+    // Requests in the first 2.5 s get no answer for 10 s; later ones are answered at once.
     let started = Instant::now();
     let server = FaultyServer::start(move |_| {
-        if started.elapsed() < Duration::from_millis(700) {
+        if started.elapsed() < Duration::from_millis(2500) {
             Action::Delay(Duration::from_secs(10), Box::new(ok_parameter("late")))
         } else {
             ok_parameter("answered")
         }
     });
     let client = builder(&server.endpoint())
-        .timeout(Duration::from_millis(300))
-        .deadline(Duration::from_millis(400))
+        .timeout(Duration::from_millis(1000))
+        .deadline(Duration::from_millis(1200))
         .build()
         .unwrap();
     let dropped = tokio::time::timeout(Duration::from_millis(50), read(&client)).await;
     assert!(dropped.is_err(), "the read was dropped mid-flight");
-    // Its flight timed out on its own (300 ms, no retry inside a 400 ms deadline) and is gone.
-    until(started + Duration::from_millis(1000)).await;
+    // Its flight timed out on its own (1 s, no retry inside a 1.2 s deadline) and is gone. (A
+    // whole second per attempt: a fresh connection takes hundreds of ms under qemu.)
+    until(started + Duration::from_millis(3000)).await;
     let requests_before = client.stats().requests;
     assert_eq!(read(&client).await.unwrap(), "answered");
     assert_eq!(
