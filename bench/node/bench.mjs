@@ -3,12 +3,16 @@
 //   L1 miss (forceFetch)            vs a keep-alive fetch (undici) GET to the same emulator
 //   cold start (import + client)    vs @aws-sdk/client-ssm import + new SSMClient, fresh processes
 //   package size                    npm pack tarball and unpacked
+//   Powertools provider (issue 20)  paramsecrets/powertools' cached get vs Powertools' own SSMProvider's;
+//                                   INIT (fresh process: import + provider), first read and RSS of
+//                                   Powertools' SDK SSMProvider vs ours
 // Prints medians with their spread (min–max over rounds) and ratios, and writes RESULTS.md and
 // summary.json (schema 1, bench/README.md) for the summary table of bench/RESULTS.md.
 //
 // Usage: node bench.mjs [--quick]   (make -C bench/node bench | bench-quick)
 
-import { spawn, spawnSync, execFileSync } from 'node:child_process'
+import { spawn, spawnSync, execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { createServer } from 'node:http'
 import { writeFileSync, mkdtempSync, existsSync } from 'node:fs'
 import { tmpdir, cpus, loadavg } from 'node:os'
@@ -16,16 +20,18 @@ import { join, dirname } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
+const execFileAsync = promisify(execFile)
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..', '..')
 const pkgDir = join(repo, 'bindings-node')
 const entry = pathToFileURL(join(pkgDir, 'lib', 'index.mjs')).href
+const powertoolsEntry = pathToFileURL(join(pkgDir, 'lib', 'powertools.mjs')).href
 const quick = process.argv.includes('--quick')
 
 const CFG = quick
   ? { rounds: 5, hitIters: 50_000, missRounds: 5, missIters: 200, coldRuns: 7 }
   : { rounds: 15, hitIters: 200_000, missRounds: 9, missIters: 1_000, coldRuns: 21 }
-const BUDGET = { hitNs: 2000, vsPowertools: 1, vsGet: 200, coldMs: 20, packageBytes: 4_000_000 }
+const BUDGET = { hitNs: 2000, vsPowertools: 1, vsGet: 200, coldMs: 20, packageBytes: 4_000_000, providerInit: 5 }
 const TOKEN = 'bench-token'
 const NAME = '/bench/param'
 const VALUE = 'bench-value-0123456789'
@@ -115,6 +121,18 @@ function coldStart (script, runs, cwd) {
   return { inProcess: summary(inProcess), wall: summary(wall) }
 }
 
+/** `script` prints JSON `{ initMs, firstMs, rssMiB }`; medians over fresh processes. */
+// Asynchronous: the SDK's first read goes to the SSM stub this process serves.
+async function freshProcess (script, runs, cwd, env) {
+  const out = { initMs: [], firstMs: [], rssMiB: [] }
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
+    const j = JSON.parse(stdout.trim().split('\n').pop())
+    for (const k of Object.keys(out)) out[k].push(j[k])
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, xs]) => [k, summary(xs)]))
+}
+
 const fmtNs = (s) => s.median >= 10_000
   ? `${(s.median / 1000).toFixed(1)} µs (${(s.min / 1000).toFixed(1)}–${(s.max / 1000).toFixed(1)})`
   : `${s.median.toFixed(0)} ns (${s.min.toFixed(0)}–${s.max.toFixed(0)})`
@@ -128,6 +146,7 @@ const ratio = (a, b) => `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×`
 const { Client } = await import(entry)
 const { SSMClient } = await import('@aws-sdk/client-ssm')
 const { SSMProvider } = await import('@aws-lambda-powertools/parameters/ssm')
+const { ExtensionSSMProvider } = await import(powertoolsEntry)
 
 const emu = await startEmulator()
 const stub = await startSsmStub()
@@ -150,17 +169,28 @@ try {
   const mapGet = perCallSync(() => map.get(NAME), CFG.hitIters, CFG.rounds)
   const mapAwait = await perCall(() => map.get(NAME), CFG.hitIters, CFG.rounds)
   const pt = await perCall(() => provider.get(NAME, { maxAge: 3600 }), CFG.hitIters / 4, CFG.rounds)
+  const oursProvider = new ExtensionSSMProvider({ clientOptions: { endpoint: emu.url, token: TOKEN } })
+  if (await oursProvider.get(NAME, { maxAge: 3600 }) !== VALUE) throw new Error('wrong value through paramsecrets/powertools')
+  const ptOurs = await perCall(() => oursProvider.get(NAME, { maxAge: 3600 }), CFG.hitIters / 4, CFG.rounds)
+  const ptOursDefault = await perCall(() => oursProvider.get(NAME), CFG.hitIters / 4, CFG.rounds)
+  const ptDefault = await perCall(() => provider.get(NAME), CFG.hitIters / 4, CFG.rounds)
+  if (oursProvider.paramsecrets.stats().requests !== 1) throw new Error(`the provider hit loop sent requests: ${JSON.stringify(oursProvider.paramsecrets.stats())}`)
   if (client.stats().requests !== 1) throw new Error(`the hit loop sent requests: ${JSON.stringify(client.stats())}`)
   if (stub.calls() !== 1) throw new Error(`Powertools went to the stub ${stub.calls()} times`)
   console.log(`L1 hit, awaited getParameter:       ${fmtNs(hit)}`)
   console.log(`  Map.get (sync):                   ${fmtNs(mapGet)}`)
   console.log(`  await Map.get:                    ${fmtNs(mapAwait)}`)
   console.log(`  Powertools SSMProvider.get (hit): ${fmtNs(pt)}  → Powertools time / paramsecrets time = ${ratio(pt.median, hit.median)}`)
-  Object.assign(fig, { hit, mapGet, mapAwait, pt })
+  console.log(`paramsecrets/powertools get (hit):  ${fmtNs(ptOurs)}  → Powertools / ours = ${ratio(pt.median, ptOurs.median)}`)
+  console.log(`  the same, default maxAge (5 s):   ${fmtNs(ptOursDefault)}  vs Powertools ${fmtNs(ptDefault)}  → ${ratio(ptDefault.median, ptOursDefault.median)}`)
+  Object.assign(fig, { hit, mapGet, mapAwait, pt, ptOurs, ptOursDefault, ptDefault })
   rows.push(['L1 hit, `await client.getParameter(name)`', fmtNs(hit), '', '', `≤ 2 µs: ${hit.median <= BUDGET.hitNs ? 'met' : 'MISSED'}`])
   rows.push(['↳ `Map.get(name)` (sync)', '', fmtNs(mapGet), `hit / Map.get = ${ratio(hit.median, mapGet.median)}`, ''])
   rows.push(['↳ `await Map.get(name)`', '', fmtNs(mapAwait), `hit / await Map.get = ${ratio(hit.median, mapAwait.median)}`, ''])
   rows.push(['↳ Powertools `SSMProvider.get` (cached)', '', fmtNs(pt), `Powertools / paramsecrets = ${ratio(pt.median, hit.median)}`, `≥ 1.0× (no slower): ${pt.median / hit.median >= BUDGET.vsPowertools ? 'met' : 'MISSED'}`])
+
+  rows.push(['`paramsecrets/powertools` `ExtensionSSMProvider.get(name, { maxAge: 3600 })` (cached)', fmtNs(ptOurs), fmtNs(pt), `Powertools / ours = ${ratio(pt.median, ptOurs.median)}`, `≥ 1.0× (no slower): ${pt.median / ptOurs.median >= BUDGET.vsPowertools ? 'met' : 'MISSED'}`])
+  rows.push(['↳ the same with the default maxAge (`get(name)`, 5 s)', fmtNs(ptOursDefault), fmtNs(ptDefault), `Powertools / ours = ${ratio(ptDefault.median, ptOursDefault.median)}`, `≥ 1.0×: ${ptDefault.median / ptOursDefault.median >= BUDGET.vsPowertools ? 'met' : 'MISSED'}`])
 
   // --- L1 miss ----------------------------------------------------------------------------
   const miss = await perCall(() => client.getParameter(NAME, { forceFetch: true }), CFG.missIters, CFG.missRounds)
@@ -195,6 +225,28 @@ try {
   rows.push(['↳ `@aws-sdk/client-ssm` import + `new SSMClient()`', '', fmtMs(c2.inProcess), `SDK / paramsecrets = ${ratio(c2.inProcess.median, c1.inProcess.median)}`, ''])
   rows.push(['↳ whole process wall time (ours / SDK / empty `node`)', fmtMs(c1.wall), `${fmtMs(c2.wall)} / ${fmtMs(c0.wall)}`, '', ''])
 
+  // --- Powertools provider: INIT, first read, RSS (fresh processes) ----------------------------
+  // Each process: import + provider construction (INIT), then one get (the first read, ours
+  // from the emulator, the SDK's from the local SSM stub), then its RSS.
+  const measure = (imports, build) => `const t0 = performance.now(); ${imports}; const p = ${build}; const t1 = performance.now();
+const v = await p.get(${JSON.stringify(NAME)}); const t2 = performance.now();
+if (v !== ${JSON.stringify(VALUE)}) throw new Error('wrong value');
+console.log(JSON.stringify({ initMs: t1 - t0, firstMs: t2 - t1, rssMiB: process.memoryUsage().rss / 1048576 }))`
+  const oursScript = measure(`const { ExtensionSSMProvider } = await import(${JSON.stringify(powertoolsEntry)})`, 'new ExtensionSSMProvider()')
+  const sdkScript = measure("const { SSMProvider } = await import('@aws-lambda-powertools/parameters/ssm')",
+    `new SSMProvider({ clientConfig: { endpoint: ${JSON.stringify(stub.url)}, region: 'us-east-1' } })`)
+  const lambdaEnv = { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(emu.port), AWS_SESSION_TOKEN: TOKEN, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' }
+  const pOurs = await freshProcess(oursScript, CFG.coldRuns, here, lambdaEnv)
+  const pSdk = await freshProcess(sdkScript, CFG.coldRuns, here, lambdaEnv)
+  console.log(`Powertools provider INIT (import + new):  ours ${fmtMs(pOurs.initMs)}, SDK SSMProvider ${fmtMs(pSdk.initMs)}  → ${ratio(pSdk.initMs.median, pOurs.initMs.median)}`)
+  console.log(`  first read:                             ours ${fmtMs(pOurs.firstMs)}, SDK ${fmtMs(pSdk.firstMs)}`)
+  console.log(`  RSS after it:                           ours ${pOurs.rssMiB.median.toFixed(1)} MiB, SDK ${pSdk.rssMiB.median.toFixed(1)} MiB`)
+  Object.assign(fig, { pOurs, pSdk })
+  const mib = (s) => `${s.median.toFixed(1)} MiB (${s.min.toFixed(1)}–${s.max.toFixed(1)})`
+  rows.push([`Powertools provider INIT: \`import\` + \`new ExtensionSSMProvider()\` vs \`new SSMProvider()\` (fresh process, median of ${CFG.coldRuns})`, fmtMs(pOurs.initMs), fmtMs(pSdk.initMs), `SDK / ours = ${ratio(pSdk.initMs.median, pOurs.initMs.median)}`, `≥ 5× shorter: ${pSdk.initMs.median / pOurs.initMs.median >= BUDGET.providerInit ? 'met' : 'MISSED'}`])
+  rows.push(['↳ first `get` after it (ours: the emulator; SDK: the local SSM stub)', fmtMs(pOurs.firstMs), fmtMs(pSdk.firstMs), `SDK / ours = ${ratio(pSdk.firstMs.median, pOurs.firstMs.median)}`, ''])
+  rows.push(['↳ RSS after the first read', mib(pOurs.rssMiB), mib(pSdk.rssMiB), `SDK / ours = ${ratio(pSdk.rssMiB.median, pOurs.rssMiB.median)}`, ''])
+
   // --- package size -----------------------------------------------------------------------
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkgDir, encoding: 'utf8' }))[0]
   const mb = (b) => `${(b / 1024 / 1024).toFixed(2)} MiB`
@@ -224,6 +276,9 @@ Baselines: \`Map.get\` on a one-entry Map; Powertools \`SSMProvider.get(name, { 
 \`@aws-lambda-powertools/parameters\` 2.35.0, its first fetch served by a local stub of the SSM API
 (\`@aws-sdk/client-ssm\` with \`endpoint\` on 127.0.0.1 and dummy credentials), every timed call a cache hit;
 \`fetch\` is Node's built-in undici client (keep-alive) doing the same GET the extension answers, plus \`json()\`.
+Powertools provider rows: \`paramsecrets/powertools\`' ExtensionSSMProvider (its cache is the client's, the memo answering) next to Powertools'
+SSMProvider (its own Map cache) in the same process; INIT rows in fresh processes with the Lambda environment set (the extension's port and
+token for ours; dummy credentials, region and an \`endpoint\` on the local SSM stub for the SDK's), the first \`get\` timed in the same process.
 ${notes.join('\n')}
 `
 writeFileSync(join(here, 'RESULTS.md'), md)
@@ -232,7 +287,7 @@ console.log(`\nwrote ${join('bench', 'node', 'RESULTS.md')}`)
 // summary.json (schema 1, bench/README.md): medians, ns / µs / ms as the keys say.
 const r2 = (x) => Math.round(x * 100) / 100
 const budget = (limit, value, met) => ({ limit, value: r2(value), met })
-const { hit, mapGet, mapAwait, pt, miss, get, cold, coldSdk, packed } = fig
+const { hit, mapGet, mapAwait, pt, ptOurs, ptOursDefault, ptDefault, pOurs, pSdk, miss, get, cold, coldSdk, packed } = fig
 const summaryJson = {
   schema: 1,
   language: 'node',
@@ -243,6 +298,15 @@ const summaryJson = {
   l1_hit_baseline: 'Map.get (sync)',
   l1_hit_await_map_ns: r2(mapAwait.median),
   powertools_hit_ns: r2(pt.median),
+  powertools_provider_hit_ns: r2(ptOurs.median),
+  powertools_provider_default_hit_ns: r2(ptOursDefault.median),
+  powertools_default_hit_ns: r2(ptDefault.median),
+  powertools_provider_init_ms: r2(pOurs.initMs.median),
+  powertools_sdk_init_ms: r2(pSdk.initMs.median),
+  powertools_provider_first_read_ms: r2(pOurs.firstMs.median),
+  powertools_sdk_first_read_ms: r2(pSdk.firstMs.median),
+  powertools_provider_rss_mib: r2(pOurs.rssMiB.median),
+  powertools_sdk_rss_mib: r2(pSdk.rssMiB.median),
   l1_miss_us: r2(miss.median / 1000),
   http_get_us: r2(get.median / 1000),
   http_get: 'keep-alive fetch (undici) GET + json()',
@@ -256,6 +320,8 @@ const summaryJson = {
   budgets: {
     l1_hit_ns: budget(BUDGET.hitNs, hit.median, hit.median <= BUDGET.hitNs),
     l1_hit_vs_powertools: budget(BUDGET.vsPowertools, pt.median / hit.median, pt.median / hit.median >= BUDGET.vsPowertools),
+    powertools_provider_hit_vs_powertools: budget(BUDGET.vsPowertools, pt.median / ptOurs.median, pt.median / ptOurs.median >= BUDGET.vsPowertools),
+    powertools_provider_init_vs_sdk: budget(BUDGET.providerInit, pSdk.initMs.median / pOurs.initMs.median, pSdk.initMs.median / pOurs.initMs.median >= BUDGET.providerInit),
     l1_hit_vs_http_get: budget(BUDGET.vsGet, get.median / hit.median, get.median / hit.median >= BUDGET.vsGet),
     l1_miss_vs_http_get: budget(1.0, miss.median / get.median, miss.median <= get.median),
     cold_start_ms: budget(BUDGET.coldMs, cold.inProcess.median, cold.inProcess.median <= BUDGET.coldMs),
