@@ -125,13 +125,8 @@ def prepare_node() -> dict:
     """The package linked into node_modules (its own node_modules has the pinned Powertools)."""
     if not glob.glob(os.path.join(ROOT, "bindings-node", "paramsecrets.*.node")):
         raise SystemExit("bindings-node is not built: run make -C bindings-node build")
-    task = os.path.join(BUILD, "node")
-    os.makedirs(os.path.join(task, "node_modules"), exist_ok=True)
-    link = os.path.join(task, "node_modules", "paramsecrets")
-    if not os.path.islink(link):
-        os.symlink(os.path.join(ROOT, "bindings-node"), link)
     src = os.path.join(HERE, "handlers", "node", "powertools.mjs")
-    subprocess.run(["cp", src, os.path.join(task, "powertools.mjs")], check=True)
+    task = probes.node_task(os.path.join(BUILD, "node"), src)
     return {"task_root": task, "layers": [], "handler": "powertools.handler"}
 
 

@@ -91,13 +91,7 @@ def prepare(lang: str) -> dict:
     if lang == "node":
         if not glob.glob(os.path.join(ROOT, "bindings-node", "paramsecrets.*.node")):
             raise SystemExit("bindings-node is not built: run make -C bindings-node build")
-        # What `npm install file:../bindings-node` makes: a link in the task root's node_modules.
-        task = os.path.join(BUILD, "node")
-        os.makedirs(os.path.join(task, "node_modules"), exist_ok=True)
-        link = os.path.join(task, "node_modules", "paramsecrets")
-        if not os.path.islink(link):
-            os.symlink(os.path.join(ROOT, "bindings-node"), link)
-        shutil.copyfile(os.path.join(HERE, "handlers", "node", "probe.mjs"), os.path.join(task, "probe.mjs"))
+        task = node_task(os.path.join(BUILD, "node"), os.path.join(HERE, "handlers", "node", "probe.mjs"))
         return {"task_root": task, "layers": [], "handler": {}, "default_handler": "probe.handler"}
     jar = os.path.join(ROOT, "bindings-java", "target", f"paramsecrets-{_version()}.jar")
     if not os.path.exists(jar):
@@ -132,6 +126,17 @@ def prepare(lang: str) -> dict:
         "handler": {"bare": "probe.Bare::handleRequest", "prefetch": "probe.Prefetch::handleRequest"},
         "default_handler": "probe.Probe::handleRequest",
     }
+
+
+def node_task(task: str, handler: str) -> str:
+    """A Node task root: `handler` copied in, the package linked into its node_modules (what
+    `npm install file:../bindings-node` makes)."""
+    os.makedirs(os.path.join(task, "node_modules"), exist_ok=True)
+    link = os.path.join(task, "node_modules", "paramsecrets")
+    if not os.path.islink(link):
+        os.symlink(os.path.join(ROOT, "bindings-node"), link)
+    shutil.copyfile(handler, os.path.join(task, os.path.basename(handler)))
+    return task
 
 
 def probe(
