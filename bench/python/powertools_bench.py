@@ -44,14 +44,18 @@ VARIANTS = {
     # What any BaseProvider subclass pays: the package's __init__ imports boto3.
     "pt_import": ("import aws_lambda_powertools.utilities.parameters", repr(VALUE)),
     "sdk": (
-        "from aws_lambda_powertools.utilities.parameters import SSMProvider\n"
-        "import boto3\n"
-        "provider = SSMProvider(boto3_client=boto3.client('ssm', endpoint_url=sys.argv[1]))",
+        (
+            "from aws_lambda_powertools.utilities.parameters import SSMProvider\n"
+            "import boto3\n"
+            "provider = SSMProvider(boto3_client=boto3.client('ssm', endpoint_url=sys.argv[1]))"
+        ),
         f"provider.get({NAME!r})",
     ),
     "ours": (
-        "from paramsecrets.powertools import ExtensionSSMProvider\n"
-        "provider = ExtensionSSMProvider()",
+        (
+            "from paramsecrets.powertools import ExtensionSSMProvider\n"
+            "provider = ExtensionSSMProvider()"
+        ),
         f"provider.get({NAME!r})",
     ),
 }
