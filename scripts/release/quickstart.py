@@ -17,7 +17,9 @@ README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
 def block(name: str, text: str) -> str:
     marker = re.search(rf"^<!-- quickstart:{re.escape(name)} -->\n", text, re.M)
     if not marker:
-        raise SystemExit(f"quickstart.py: no '<!-- quickstart:{name} -->' marker in {README}")
+        raise SystemExit(
+            f"quickstart.py: no '<!-- quickstart:{name} -->' marker in {README}"
+        )
     fence = re.compile(r"^```[a-z]*\n(.*?)^```$", re.M | re.S).match(text, marker.end())
     if not fence or not fence.group(1).strip():
         raise SystemExit(
