@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64 release release-test release-lint
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -83,7 +83,7 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 	@echo "==> Powertools providers in the local Lambda"
 	@python3 lambda-tests/powertools.py
 
-test: rust-check rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
+test: rust-check release-lint rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
 	@echo "==> all suites passed"
 
 arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar with both libraries, emulator and its arm64 layer zip
@@ -95,6 +95,17 @@ arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar
 
 test-arm64: arm64 ## the Rust, Python, Node and Java suites on aarch64 under qemu-user (scripts/arm64/README.md)
 	@scripts/arm64/test.sh
+
+release: arm64 ## every artefact for x86_64 and aarch64 into dist/release/: sdist and wheels, npm packages, Maven bundles; SBOMs, SHA256SUMS
+	@scripts/release/build.sh
+
+release-test: emulator ## publish dist/release/ to local pypiserver, verdaccio and Maven servers, install as users do, rebuild the layers from those installs
+	@scripts/release/test.sh
+
+release-lint: ## one version everywhere (package.json files, CHANGELOG); actionlint on .github/workflows
+	@echo "==> release metadata and workflow"
+	@scripts/release/check-versions.py
+	@$$(scripts/release/ensure-actionlint.sh) .github/workflows/*.yml
 
 demo: emulator ## build everything and run the walkthrough in the local Lambda (RIE, runtime clients, emulator layer)
 	@scripts/demo.sh
