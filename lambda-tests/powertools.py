@@ -209,9 +209,11 @@ def run(lang: str) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("langs", nargs="*", default=list(PREPARE), choices=list(PREPARE))
+    # No default list here: argparse checks a list default against `choices` as one value and
+    # refuses it (Python 3.11), so "none given" means all of them.
+    ap.add_argument("langs", nargs="*", choices=list(PREPARE), help="default: all")
     args = ap.parse_args()
-    for lang in args.langs:
+    for lang in args.langs or list(PREPARE):
         run(lang)
     print(f"# powertools: {passed} passed, {failed} failed")
     return 1 if failed else 0
