@@ -209,10 +209,14 @@ def run(lang: str) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # No default list here: argparse checks a list default against `choices` as one value and
-    # refuses it (Python 3.11), so "none given" means all of them.
-    ap.add_argument("langs", nargs="*", choices=list(PREPARE), help="default: all")
+    # Checked by hand, not with `choices`: Python 3.11's argparse checks a positional nargs="*"
+    # list's default (given or not) against `choices` as one value and refuses every run
+    # without arguments.
+    ap.add_argument("langs", nargs="*", help=f"any of {', '.join(PREPARE)} (default: all)")
     args = ap.parse_args()
+    unknown = [lang for lang in args.langs if lang not in PREPARE]
+    if unknown:
+        ap.error(f"unknown language {unknown[0]!r} (choose from {', '.join(PREPARE)})")
     for lang in args.langs or list(PREPARE):
         run(lang)
     print(f"# powertools: {passed} passed, {failed} failed")
