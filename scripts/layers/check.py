@@ -5,7 +5,8 @@
 
 (default: the three package layers; `emulator` is the emulator's extension layer,
 paramsecrets-emulator-extension-<arch>.zip.) For each zip: unpack it into an empty folder, then
-  - layout: only the runtime's top-level folder (python/, nodejs/node_modules/paramsecrets/,
+  - layout: only the runtime's top-level folder (python/, nodejs/node_modules/paramsecrets/ and
+    nodejs/node_modules/paramsecrets-<platform>/,
     java/lib/paramsecrets-<v>.jar; extensions/paramsecrets-emulator, mode 0755) and the
     package's own files in it;
   - native code: every shared object (and the extension's executable) inside is an ELF for the
@@ -98,13 +99,17 @@ def expected_layout(kind: str, names: list[str], version: str, arch: str) -> Non
             raise CheckFailed("no python/paramsecrets-*.dist-info/RECORD (not an installed wheel)")
         stray = [f for f in files if not re.match(r"python/paramsecrets(/|-[^/]+\.dist-info/)", f)]
     elif kind == "nodejs":
-        base = "nodejs/node_modules/paramsecrets/"
+        # The npm layout: the main package (JavaScript only) and the one platform package that
+        # npm would pick for this architecture, holding the native module.
         triple = {"x86_64": "linux-x64-gnu", "arm64": "linux-arm64-gnu"}[arch]
-        need = [base + "package.json", base + f"paramsecrets.{triple}.node"]
-        stray = [f for f in files if not f.startswith(base)]
+        base = "nodejs/node_modules/paramsecrets/"
+        platform_base = f"nodejs/node_modules/paramsecrets-{triple}/"
+        addon = platform_base + f"paramsecrets.{triple}.node"
+        need = [base + "package.json", platform_base + "package.json", addon]
+        stray = [f for f in files if not f.startswith((base, platform_base))]
         addons = [f for f in files if f.endswith(".node")]
-        if addons != [base + f"paramsecrets.{triple}.node"]:
-            raise CheckFailed(f"native modules {addons}, want exactly the {triple} one")
+        if addons != [addon]:
+            raise CheckFailed(f"native modules {addons}, want exactly {addon}")
     else:
         need = [f"java/lib/paramsecrets-{version}.jar"]
         stray = [f for f in files if f not in need]
@@ -252,11 +257,16 @@ public class LayerCheck {
 """
 
 
-def java_home() -> str:
-    out = subprocess.run([str(ROOT / "bindings-java/scripts/java-home.sh")], check=False, capture_output=True, text=True)
+def tool_path(script: Path, *args: str) -> str:
+    """What one of the project's ensure/locate scripts prints (it installs into the cache)."""
+    out = subprocess.run([str(script), *args], check=False, capture_output=True, text=True)
     if out.returncode != 0:
         raise CheckFailed(out.stderr.strip())
     return out.stdout.strip()
+
+
+def java_home() -> str:
+    return tool_path(ROOT / "bindings-java/scripts/java-home.sh")
 
 
 def lambda_env(port: int, extra: dict[str, str]) -> dict[str, str]:
@@ -302,7 +312,9 @@ def check_use(kind: str, tree: Path, emulator: Emulator, version: str) -> None:
         cmd = [sys.executable, "-I", "-S", "-c", PY_PROGRAM, str(site), *args]
         env = lambda_env(emulator.port, {})
     elif kind == "nodejs":
-        cmd = ["node", "-e", NODE_PROGRAM, *args]
+        # Lambda's oldest Node runtime (nodejs22.x), never whatever `node` is on this PATH.
+        node = Path(tool_path(ROOT / "scripts/ensure-node.sh", "22")) / "node"
+        cmd = [str(node), "-e", NODE_PROGRAM, *args]
         env = lambda_env(emulator.port, {"NODE_PATH": str(tree / "nodejs/node_modules")})
     else:
         src = scratch / "LayerCheck.java"
