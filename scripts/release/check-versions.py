@@ -54,6 +54,24 @@ def source_problems(version: str) -> list[str]:
         rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M
     ):
         problems.append(f"CHANGELOG.md: no '## [{version}] - YYYY-MM-DD' section")
+    # The coordinates users copy from the README's quick start.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for label, found in (
+        (
+            "the Maven <dependency>",
+            re.findall(
+                r"<artifactId>paramsecrets</artifactId>\s*<version>([^<]+)</version>",
+                readme,
+            ),
+        ),
+        (
+            "the Gradle coordinates",
+            re.findall(r'"dev\.paramsecrets:paramsecrets:([^"]+)"', readme),
+        ),
+    ):
+        if not found:
+            problems.append(f"README.md: no {label}")
+        problems += [f"README.md: {label} say {v!r}" for v in found if v != version]
     return problems
 
 
