@@ -1,6 +1,8 @@
-// The npm package as users get it: `npm pack`, install the tarball into an empty folder, use it
-// from ESM, CommonJS and TypeScript; check the shipped .node files, which one the loader picks on
-// this machine, its glibc needs and the size budget.
+// This folder's npm package with every .node built beside it (`npm pack` here, as `make pack` and
+// scripts/layers/build.sh do): install the tarball into an empty folder, use it from ESM,
+// CommonJS and TypeScript; check the shipped .node files, which one the loader picks on this
+// machine, its glibc needs and the size budget. The registry release (a main package and one
+// package per platform, scripts/release/node/pack.mjs) is release.test.mjs's.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
