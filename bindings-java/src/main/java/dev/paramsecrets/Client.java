@@ -60,28 +60,58 @@ public final class Client implements AutoCloseable {
      * {@code PARAMETERS_SECRETS_EXTENSION_HTTP_PORT} (default 2773), token from
      * {@code PARAMSECRETS_TOKEN}, {@code AWS_TOKEN}, {@code AWS_SESSION_TOKEN} or
      * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}, TTLs and limits from {@code PARAMSECRETS_*}.
+     *
+     * @return a new client; share it (a static field) so that its cache lives as long as the process
+     * @throws ParamSecretsException {@link MissingTokenException} when no token variable is set,
+     *         {@link InvalidArgumentException} for an invalid setting
      */
     public static Client fromEnv() throws ParamSecretsException {
         return new Client(NativeBridge.fromEnv());
     }
 
-    /** Explicit settings; anything left unset falls back to the environment, then the default. */
+    /**
+     * Explicit settings; anything left unset falls back to the environment, then the default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     // ---- parameters ---------------------------------------------------------------------
 
-    /** The parameter's value (decrypted, latest version). */
+    /**
+     * The same as {@link #getParameter(String, ParameterOptions)} with the default options.
+     *
+     * @param name the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @return the parameter's value (decrypted, latest version)
+     * @throws ParamSecretsException the read failed (see {@link #getParameter(String, ParameterOptions)})
+     */
     public String getParameter(String name) throws ParamSecretsException {
         return (String) parameter(NativeBridge.PARAM_VALUE, name, null);
     }
 
-    /** The parameter's value, with options (version, label, decrypt, maxAge, forceFetch). */
+    /**
+     * The parameter's value, with options (version, label, decrypt, maxAge, forceFetch).
+     *
+     * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return the value; a StringList is the comma-separated string
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException};
+     *         {@link InvalidArgumentException} for a binary secret read through
+     *         {@code /aws/reference/secretsmanager/} (use {@link #getParameterBinary(String, ParameterOptions)})
+     */
     public String getParameter(String name, ParameterOptions options) throws ParamSecretsException {
         return (String) parameter(NativeBridge.PARAM_VALUE, name, options);
     }
 
+    /**
+     * The same as {@link #getParameterBinary(String, ParameterOptions)} with the default options.
+     *
+     * @param name the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @return the value's bytes
+     * @throws ParamSecretsException the read failed (see {@link #getParameterBinary(String, ParameterOptions)})
+     */
     public byte[] getParameterBinary(String name) throws ParamSecretsException {
         return getParameterBinary(name, null);
     }
@@ -90,38 +120,84 @@ public final class Client implements AutoCloseable {
      * The bytes of a binary secret read through {@code /aws/reference/secretsmanager/NAME}
      * (for which {@link #getParameter(String)} refuses with {@link InvalidArgumentException}),
      * or a text value's UTF-8 bytes.
+     *
+     * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return the value's bytes
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException}
      */
     public byte[] getParameterBinary(String name, ParameterOptions options) throws ParamSecretsException {
         return (byte[]) parameter(NativeBridge.PARAM_BINARY, name, options);
     }
 
+    /**
+     * The same as {@link #getParameterRecord(String, ParameterOptions)} with the default options.
+     *
+     * @param name the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @return the parameter with its metadata
+     * @throws ParamSecretsException the read failed (see {@link #getParameterRecord(String, ParameterOptions)})
+     */
     public Parameter getParameterRecord(String name) throws ParamSecretsException {
         return getParameterRecord(name, null);
     }
 
-    /** The parameter with its metadata. */
+    /**
+     * The parameter with its metadata.
+     *
+     * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return the parameter: value, type, version, ARN, last modified date, data type, selector
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException}
+     */
     public Parameter getParameterRecord(String name, ParameterOptions options) throws ParamSecretsException {
         return (Parameter) parameter(NativeBridge.PARAM_RECORD, name, options);
     }
 
+    /**
+     * The same as {@link #getParameterJson(String, ParameterOptions)} with the default options.
+     *
+     * @param name the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @return the value parsed as JSON
+     * @throws ParamSecretsException the read failed (see {@link #getParameterJson(String, ParameterOptions)})
+     */
     public Object getParameterJson(String name) throws ParamSecretsException {
         return getParameterJson(name, null);
     }
 
     /**
-     * The parameter's value parsed as JSON: a {@code Map<String, Object>}, {@code List<Object>},
-     * {@code String}, {@code Long}, {@code BigInteger}, {@code Double}, {@code Boolean} or
-     * {@code null}. Invalid JSON is a {@link ProtocolException} (the value is never quoted).
+     * The parameter's value parsed as JSON.
+     *
+     * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return a {@code Map<String, Object>}, {@code List<Object>}, {@code String}, {@code Long},
+     *         {@code BigInteger}, {@code Double}, {@code Boolean} or {@code null}
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException}; invalid JSON is a {@link ProtocolException} (the value is never quoted)
      */
     public Object getParameterJson(String name, ParameterOptions options) throws ParamSecretsException {
         return Json.decode((byte[]) parameter(NativeBridge.PARAM_JSON, name, options));
     }
 
-    /** Many parameters (at most 8 requests in flight), one result per name, in order. */
+    /**
+     * Many parameters (at most 8 requests in flight), one result per name, in order.
+     *
+     * @param names the parameter names
+     * @return one result per name, in order: the record or that name's error
+     * @throws ParamSecretsException {@link InvalidArgumentException} for a {@code null} list or an
+     *         invalid name (nothing is read); a failed read is its result's error, not thrown
+     */
     public List<BatchResult<Parameter>> getParameters(List<String> names) throws ParamSecretsException {
         return getParameters(names, null);
     }
 
+    /**
+     * Many parameters with the same options (at most 8 requests in flight).
+     *
+     * @param names   the parameter names
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return one result per name, in order: the record or that name's error
+     * @throws ParamSecretsException {@link InvalidArgumentException} for a {@code null} list or an
+     *         invalid name (nothing is read); a failed read is its result's error, not thrown
+     */
     public List<BatchResult<Parameter>> getParameters(List<String> names, ParameterOptions options)
             throws ParamSecretsException {
         return results(names, parameters(names, options, null), Parameter.class);
@@ -129,47 +205,120 @@ public final class Client implements AutoCloseable {
 
     // ---- secrets ------------------------------------------------------------------------
 
-    /** The secret's string value ({@code SecretString}); a binary secret is an {@link InvalidArgumentException}. */
+    /**
+     * The same as {@link #getSecret(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the secret's string value ({@code SecretString})
+     * @throws ParamSecretsException the read failed (see {@link #getSecret(String, SecretOptions)})
+     */
     public String getSecret(String secretId) throws ParamSecretsException {
         return (String) secret(NativeBridge.SECRET_STRING, secretId, null);
     }
 
+    /**
+     * The secret's string value ({@code SecretString}).
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the {@code SecretString}
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException};
+     *         {@link InvalidArgumentException} for a binary secret (use {@link #getSecretBinary(String, SecretOptions)})
+     */
     public String getSecret(String secretId, SecretOptions options) throws ParamSecretsException {
         return (String) secret(NativeBridge.SECRET_STRING, secretId, options);
     }
 
+    /**
+     * The same as {@link #getSecretBinary(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the secret's bytes
+     * @throws ParamSecretsException the read failed (see {@link #getSecretBinary(String, SecretOptions)})
+     */
     public byte[] getSecretBinary(String secretId) throws ParamSecretsException {
         return getSecretBinary(secretId, null);
     }
 
-    /** The secret's binary value ({@code SecretBinary}), or a string secret's UTF-8 bytes. */
+    /**
+     * The secret's binary value ({@code SecretBinary}), or a string secret's UTF-8 bytes.
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the secret's bytes
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException}
+     */
     public byte[] getSecretBinary(String secretId, SecretOptions options) throws ParamSecretsException {
         return (byte[]) secret(NativeBridge.SECRET_BINARY, secretId, options);
     }
 
+    /**
+     * The same as {@link #getSecretRecord(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the secret with its metadata
+     * @throws ParamSecretsException the read failed (see {@link #getSecretRecord(String, SecretOptions)})
+     */
     public Secret getSecretRecord(String secretId) throws ParamSecretsException {
         return getSecretRecord(secretId, null);
     }
 
-    /** The secret with its metadata. */
+    /**
+     * The secret with its metadata.
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the secret: name, ARN, version id and stages, created date, string or binary value
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException}
+     */
     public Secret getSecretRecord(String secretId, SecretOptions options) throws ParamSecretsException {
         return (Secret) secret(NativeBridge.SECRET_RECORD, secretId, options);
     }
 
+    /**
+     * The same as {@link #getSecretJson(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the secret string parsed as JSON
+     * @throws ParamSecretsException the read failed (see {@link #getSecretJson(String, SecretOptions)})
+     */
     public Object getSecretJson(String secretId) throws ParamSecretsException {
         return getSecretJson(secretId, null);
     }
 
-    /** The secret string parsed as JSON (see {@link #getParameterJson(String, ParameterOptions)} for the types). */
+    /**
+     * The secret string parsed as JSON (see {@link #getParameterJson(String, ParameterOptions)} for the types).
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the parsed value, usually a {@code Map<String, Object>}
+     * @throws ParamSecretsException the read failed: the subclass of its code, e.g. {@link NotFoundOrDeniedException}; a value that is not JSON is a {@link ProtocolException}
+     */
     public Object getSecretJson(String secretId, SecretOptions options) throws ParamSecretsException {
         return Json.decode((byte[]) secret(NativeBridge.SECRET_JSON, secretId, options));
     }
 
-    /** Many secrets (at most 8 requests in flight), one result per id, in order. */
+    /**
+     * Many secrets (at most 8 requests in flight), one result per id, in order.
+     *
+     * @param secretIds the secrets' names or ARNs
+     * @return one result per id, in order: the record or that id's error
+     * @throws ParamSecretsException {@link InvalidArgumentException} for a {@code null} list or an
+     *         invalid id (nothing is read); a failed read is its result's error, not thrown
+     */
     public List<BatchResult<Secret>> getSecrets(List<String> secretIds) throws ParamSecretsException {
         return getSecrets(secretIds, null);
     }
 
+    /**
+     * Many secrets with the same options (at most 8 requests in flight).
+     *
+     * @param secretIds the secrets' names or ARNs
+     * @param options  the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return one result per id, in order: the record or that id's error
+     * @throws ParamSecretsException {@link InvalidArgumentException} for a {@code null} list or an
+     *         invalid id (nothing is read); a failed read is its result's error, not thrown
+     */
     public List<BatchResult<Secret>> getSecrets(List<String> secretIds, SecretOptions options)
             throws ParamSecretsException {
         return results(secretIds, secrets(secretIds, options, null), Secret.class);
@@ -177,11 +326,23 @@ public final class Client implements AutoCloseable {
 
     // ---- async --------------------------------------------------------------------------
 
+    /**
+     * The same as {@link #getParameterAsync(String, ParameterOptions)} with the default options.
+     *
+     * @param name the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @return the value, when read
+     */
     public CompletableFuture<String> getParameterAsync(String name) {
         return getParameterAsync(name, null);
     }
 
-    /** Like {@link #getParameter(String, ParameterOptions)}; a cache hit completes before returning. */
+    /**
+     * Like {@link #getParameter(String, ParameterOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return the value, when read
+     */
     public CompletableFuture<String> getParameterAsync(String name, ParameterOptions options) {
         return getParameterRecordAsync(name, options).thenCompose(p -> p.binary() == null
                 ? CompletableFuture.completedFuture(p.value())
@@ -189,10 +350,23 @@ public final class Client implements AutoCloseable {
                         + "\" is a binary secret: read it with getParameterBinary")));
     }
 
+    /**
+     * The same as {@link #getParameterRecordAsync(String, ParameterOptions)} with the default options.
+     *
+     * @param name the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @return the parameter, when read
+     */
     public CompletableFuture<Parameter> getParameterRecordAsync(String name) {
         return getParameterRecordAsync(name, null);
     }
 
+    /**
+     * Like {@link #getParameterRecord(String, ParameterOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return the parameter, when read
+     */
     public CompletableFuture<Parameter> getParameterRecordAsync(String name, ParameterOptions options) {
         try {
             Parameter hit = (Parameter) parameter(NativeBridge.PARAM_PEEK, name, options);
@@ -205,18 +379,44 @@ public final class Client implements AutoCloseable {
         return parameterAsync(NativeBridge.PARAM_RECORD, name, options, r -> (Parameter) r);
     }
 
+    /**
+     * The same as {@link #getParameterJsonAsync(String, ParameterOptions)} with the default options.
+     *
+     * @param name the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @return the parsed value, when read
+     */
     public CompletableFuture<Object> getParameterJsonAsync(String name) {
         return getParameterJsonAsync(name, null);
     }
 
+    /**
+     * Like {@link #getParameterJson(String, ParameterOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return the parsed value, when read
+     */
     public CompletableFuture<Object> getParameterJsonAsync(String name, ParameterOptions options) {
         return parameterAsync(NativeBridge.PARAM_JSON, name, options, r -> Json.decode((byte[]) r));
     }
 
+    /**
+     * The same as {@link #getParametersAsync(List, ParameterOptions)} with the default options.
+     *
+     * @param names the parameter names
+     * @return one result per name, in order, when all are read
+     */
     public CompletableFuture<List<BatchResult<Parameter>>> getParametersAsync(List<String> names) {
         return getParametersAsync(names, null);
     }
 
+    /**
+     * Like {@link #getParameters(List, ParameterOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param names   the parameter names
+     * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
+     * @return one result per name, in order, when all are read
+     */
     public CompletableFuture<List<BatchResult<Parameter>>> getParametersAsync(List<String> names, ParameterOptions options) {
         CompletableFuture<Object> raw = new CompletableFuture<>();
         try {
@@ -227,27 +427,65 @@ public final class Client implements AutoCloseable {
         return adapt(raw, r -> results(names, (Object[]) r, Parameter.class));
     }
 
+    /**
+     * The same as {@link #getSecretAsync(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the {@code SecretString}, when read
+     */
     public CompletableFuture<String> getSecretAsync(String secretId) {
         return getSecretAsync(secretId, null);
     }
 
+    /**
+     * Like {@link #getSecret(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the {@code SecretString}, when read
+     */
     public CompletableFuture<String> getSecretAsync(String secretId, SecretOptions options) {
         return secretAsync(NativeBridge.SECRET_STRING, secretId, options, r -> (String) r);
     }
 
+    /**
+     * The same as {@link #getSecretBinaryAsync(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the secret's bytes, when read
+     */
     public CompletableFuture<byte[]> getSecretBinaryAsync(String secretId) {
         return getSecretBinaryAsync(secretId, null);
     }
 
+    /**
+     * Like {@link #getSecretBinary(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the secret's bytes, when read
+     */
     public CompletableFuture<byte[]> getSecretBinaryAsync(String secretId, SecretOptions options) {
         return secretAsync(NativeBridge.SECRET_BINARY, secretId, options, r -> (byte[]) r);
     }
 
+    /**
+     * The same as {@link #getSecretRecordAsync(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the secret, when read
+     */
     public CompletableFuture<Secret> getSecretRecordAsync(String secretId) {
         return getSecretRecordAsync(secretId, null);
     }
 
-    /** Like {@link #getSecretRecord(String, SecretOptions)}; a cache hit completes before returning. */
+    /**
+     * Like {@link #getSecretRecord(String, SecretOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the secret, when read
+     */
     public CompletableFuture<Secret> getSecretRecordAsync(String secretId, SecretOptions options) {
         try {
             Secret hit = (Secret) secret(NativeBridge.SECRET_PEEK, secretId, options);
@@ -260,18 +498,44 @@ public final class Client implements AutoCloseable {
         return secretAsync(NativeBridge.SECRET_RECORD, secretId, options, r -> (Secret) r);
     }
 
+    /**
+     * The same as {@link #getSecretJsonAsync(String, SecretOptions)} with the default options.
+     *
+     * @param secretId the secret's name or ARN
+     * @return the parsed value, when read
+     */
     public CompletableFuture<Object> getSecretJsonAsync(String secretId) {
         return getSecretJsonAsync(secretId, null);
     }
 
+    /**
+     * Like {@link #getSecretJson(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param secretId the secret's name or ARN
+     * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return the parsed value, when read
+     */
     public CompletableFuture<Object> getSecretJsonAsync(String secretId, SecretOptions options) {
         return secretAsync(NativeBridge.SECRET_JSON, secretId, options, r -> Json.decode((byte[]) r));
     }
 
+    /**
+     * The same as {@link #getSecretsAsync(List, SecretOptions)} with the default options.
+     *
+     * @param secretIds the secrets' names or ARNs
+     * @return one result per id, in order, when all are read
+     */
     public CompletableFuture<List<BatchResult<Secret>>> getSecretsAsync(List<String> secretIds) {
         return getSecretsAsync(secretIds, null);
     }
 
+    /**
+     * Like {@link #getSecrets(List, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     *
+     * @param secretIds the secrets' names or ARNs
+     * @param options  the per-read options, or {@code null} for {@link SecretOptions#defaults()}
+     * @return one result per id, in order, when all are read
+     */
     public CompletableFuture<List<BatchResult<Secret>>> getSecretsAsync(List<String> secretIds, SecretOptions options) {
         CompletableFuture<Object> raw = new CompletableFuture<>();
         try {
@@ -284,12 +548,22 @@ public final class Client implements AutoCloseable {
 
     // ---- cache control ------------------------------------------------------------------
 
-    /** Drops every cached entry of this parameter (all versions, labels, decrypt flags); returns how many. */
+    /**
+     * Drops every cached entry of this parameter (all versions, labels, decrypt flags).
+     *
+     * @param name the parameter name ({@code null} drops nothing)
+     * @return how many entries were dropped
+     */
     public long invalidateParameter(String name) {
         return invalidate(false, name);
     }
 
-    /** Drops every cached entry of this secret (all version ids and stages); returns how many. */
+    /**
+     * Drops every cached entry of this secret (all version ids and stages).
+     *
+     * @param secretId the secret's name or ARN ({@code null} drops nothing)
+     * @return how many entries were dropped
+     */
     public long invalidateSecret(String secretId) {
         return invalidate(true, secretId);
     }
@@ -331,7 +605,10 @@ public final class Client implements AutoCloseable {
      * phase, when the extension serves nothing yet). The first read of each name joins its
      * request or hits the cache; a prefetch that fails is that read's exception.
      *
-     * @throws InvalidArgumentException for a null list or an invalid name (nothing starts)
+     * @param parameters the parameter names to read ({@code null}: none)
+     * @param secrets    the secret names or ARNs to read ({@code null}: none)
+     * @throws ParamSecretsException only {@link InvalidArgumentException}: an empty, over-long or
+     *         control-character name (nothing starts)
      */
     public void prefetch(List<String> parameters, List<String> secrets) throws ParamSecretsException {
         List<String> ps = parameters == null ? List.of() : parameters;
@@ -345,6 +622,7 @@ public final class Client implements AutoCloseable {
         }
     }
 
+    /** {@return the cache's counters: hits, misses, stale values served, coalesced reads, requests, retries, errors, evictions} */
     public Stats stats() {
         try {
             return Stats.of(NativeBridge.stats(handle()), memo == null ? 0 : memo.hits());
@@ -653,7 +931,12 @@ public final class Client implements AutoCloseable {
 
         private Builder() {}
 
-        /** The extension's port on 127.0.0.1 (1-65535). */
+        /**
+         * The extension's port on 127.0.0.1.
+         *
+         * @param port 1-65535 (another value makes {@link #build()} throw {@link InvalidArgumentException})
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 invalid = "the port must be between 1 and 65535, got " + port;
@@ -663,35 +946,67 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** A full base URL such as {@code http://127.0.0.1:2773}; only loopback unless {@link #allowNonLoopback}. */
+        /**
+         * A full base URL such as {@code http://127.0.0.1:2773}; only loopback unless {@link #allowNonLoopback}.
+         *
+         * @param endpoint the base URL
+         * @return this builder
+         */
         public Builder endpoint(String endpoint) {
             this.endpoint = endpoint;
             return this;
         }
 
-        /** The extension token (a value {@code file://PATH} is read from that file). */
+        /**
+         * The extension token (a value {@code file://PATH} is read from that file).
+         *
+         * @param token the token, or {@code file://PATH}
+         * @return this builder
+         */
         public Builder token(String token) {
             this.token = token;
             return this;
         }
 
-        /** The in-process cache TTL for parameters and secrets; zero turns the cache off. */
+        /**
+         * The in-process cache TTL for parameters and secrets; zero turns the cache off.
+         *
+         * @param ttl how long a value is served from memory
+         * @return this builder
+         */
         public Builder ttl(Duration ttl) {
             this.ttl = duration("ttl", ttl);
             return this;
         }
 
+        /**
+         * The in-process cache TTL for parameters only (overrides {@link #ttl(Duration)} for them).
+         *
+         * @param ttl how long a parameter is served from memory; zero: parameters are not cached
+         * @return this builder
+         */
         public Builder parameterTtl(Duration ttl) {
             this.parameterTtl = duration("parameterTtl", ttl);
             return this;
         }
 
+        /**
+         * The in-process cache TTL for secrets only (overrides {@link #ttl(Duration)} for them).
+         *
+         * @param ttl how long a secret is served from memory; zero: secrets are not cached
+         * @return this builder
+         */
         public Builder secretTtl(Duration ttl) {
             this.secretTtl = duration("secretTtl", ttl);
             return this;
         }
 
-        /** The cache's capacity in entries (least recently used are evicted); zero turns it off. */
+        /**
+         * The cache's capacity in entries (least recently used are evicted); zero turns it off.
+         *
+         * @param entries the most entries kept
+         * @return this builder
+         */
         public Builder cacheSize(long entries) {
             if (entries < 0) {
                 invalid = "cacheSize must not be negative, got " + entries;
@@ -701,13 +1016,23 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** The timeout of one HTTP attempt. */
+        /**
+         * The timeout of one HTTP attempt.
+         *
+         * @param timeout per attempt
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = duration("timeout", timeout);
             return this;
         }
 
-        /** The longest a whole read may take, retries included. */
+        /**
+         * The longest a whole read may take, retries included.
+         *
+         * @param deadline for one read
+         * @return this builder
+         */
         public Builder deadline(Duration deadline) {
             this.deadline = duration("deadline", deadline);
             return this;
@@ -717,25 +1042,43 @@ public final class Client implements AutoCloseable {
          * The server: {@code "auto"} (learned from its answers; the default), {@code "extension"}
          * or {@code "agent"}. It decides whether {@code forceFetch} sends the Agent's
          * {@code refreshNow=true}.
+         *
+         * @param server {@code "auto"}, {@code "extension"} or {@code "agent"}
+         * @return this builder
          */
         public Builder server(String server) {
             this.server = server;
             return this;
         }
 
-        /** How long to keep retrying while the extension is starting. */
+        /**
+         * How long to keep retrying while the extension is starting.
+         *
+         * @param readyTimeout how long "not ready" answers are retried
+         * @return this builder
+         */
         public Builder readyTimeout(Duration readyTimeout) {
             this.readyTimeout = duration("readyTimeout", readyTimeout);
             return this;
         }
 
-        /** Serve an expired value this long past its TTL when a refresh fails transiently. */
+        /**
+         * Serve an expired value this long past its TTL when a refresh fails transiently.
+         *
+         * @param window how long past its TTL a value may be served (zero: never)
+         * @return this builder
+         */
         public Builder staleIfError(Duration window) {
             this.staleIfError = duration("staleIfError", window);
             return this;
         }
 
-        /** Accept an endpoint that is not on this machine (the token is part of the function's credentials). */
+        /**
+         * Accept an endpoint that is not on this machine (the token is part of the function's credentials).
+         *
+         * @param allow whether a non-loopback endpoint is accepted
+         * @return this builder
+         */
         public Builder allowNonLoopback(boolean allow) {
             this.allowNonLoopback = allow;
             return this;
@@ -749,6 +1092,13 @@ public final class Client implements AutoCloseable {
             return d;
         }
 
+        /**
+         * A client with these settings.
+         *
+         * @return a new client
+         * @throws ParamSecretsException {@link InvalidArgumentException} for an invalid setting,
+         *         {@link MissingTokenException} when no token is given or found
+         */
         public Client build() throws ParamSecretsException {
             if (invalid != null) {
                 throw Errors.invalid(invalid);

@@ -14,9 +14,13 @@ public abstract sealed class ParamSecretsException extends Exception
                 NotReadyException, UnavailableException, ThrottledException, TimeoutException,
                 UpstreamException, ProtocolException, InternalException {
 
+    /** The stable error code (serialised with the exception). */
     private final String code;
+    /** The HTTP status of the last response, or {@code null} when there was none. */
     private final Integer status;
+    /** The AWS error type, or {@code null} when none was given. */
     private final String awsType;
+    /** HTTP attempts made before giving up. */
     private final int attempts;
 
     ParamSecretsException(String code, String message, Integer status, String awsType, int attempts, Throwable cause) {
@@ -27,22 +31,22 @@ public abstract sealed class ParamSecretsException extends Exception
         this.attempts = attempts;
     }
 
-    /** The stable error code, e.g. {@code "not_found"}. */
+    /** {@return the stable error code, e.g. {@code "not_found"}} */
     public String code() {
         return code;
     }
 
-    /** The HTTP status of the last response, when there was one. */
+    /** {@return the HTTP status of the last response, when there was one} */
     public OptionalInt status() {
         return status == null ? OptionalInt.empty() : OptionalInt.of(status);
     }
 
-    /** The AWS error type ({@code __type} of the Secrets Manager Agent), when given. */
+    /** {@return the AWS error type ({@code __type} of the Secrets Manager Agent), when given} */
     public Optional<String> awsType() {
         return Optional.ofNullable(awsType);
     }
 
-    /** HTTP attempts made before giving up (0 when no request was made). */
+    /** {@return the HTTP attempts made before giving up (0 when no request was made)} */
     public int attempts() {
         return attempts;
     }

@@ -18,7 +18,7 @@ import java.util.List;
 public record Secret(String name, String arn, String versionId, List<String> versionStages,
                      Instant createdDate, String string, byte[] binary) {
 
-    /** Whether the secret is binary ({@link #binary()} set) rather than a string. */
+    /** {@return whether the secret is binary ({@link #binary()} set) rather than a string} */
     public boolean isBinary() {
         return binary != null;
     }

@@ -39,7 +39,7 @@ public abstract class ExtensionProvider extends BaseProvider {
         this.transformations = transformations;
     }
 
-    /** The paramsecrets client behind this provider (its stats, {@code prefetch}, ...). */
+    /** {@return the paramsecrets client behind this provider (its stats, {@code prefetch}, ...)} */
     public Client client() {
         return client;
     }
@@ -68,6 +68,8 @@ public abstract class ExtensionProvider extends BaseProvider {
      *
      * <p>A view rather than a flag, so that an ordinary {@code get} runs exactly Powertools'
      * {@code BaseProvider.get}, with no check added to the cache hit.
+     *
+     * @return a view of this provider whose next {@code get} is forced
      */
     public ForcedRead withForceFetch() {
         return new ForcedRead(this);

@@ -20,7 +20,7 @@ public final class ExtensionReadException extends RuntimeException {
         return (ParamSecretsException) super.getCause();
     }
 
-    /** The cause's code: {@code not_found_or_denied}, {@code unauthorized}, ... */
+    /** {@return the cause's code: {@code not_found_or_denied}, {@code unauthorized}, ...} */
     public String code() {
         return getCause().code();
     }

@@ -7,7 +7,9 @@ package dev.paramsecrets.powertools;
  */
 public final class NotSupportedByExtensionException extends UnsupportedOperationException {
     private static final long serialVersionUID = 1L;
+    /** The call the extension cannot serve (serialised with the exception). */
     private final String operation;
+    /** The Powertools provider class to keep for that call. */
     private final String powertoolsProvider;
 
     NotSupportedByExtensionException(String operation, String powertoolsProvider, String detail) {
@@ -16,12 +18,12 @@ public final class NotSupportedByExtensionException extends UnsupportedOperation
         this.powertoolsProvider = powertoolsProvider;
     }
 
-    /** The call, e.g. {@code getMultiple}. */
+    /** {@return the call, e.g. {@code getMultiple}} */
     public String operation() {
         return operation;
     }
 
-    /** The Powertools provider class to keep for this call, e.g. {@code ...ssm.SSMProvider}. */
+    /** {@return the Powertools provider class to keep for this call, e.g. {@code ...ssm.SSMProvider}} */
     public String powertoolsProvider() {
         return powertoolsProvider;
     }

@@ -29,11 +29,17 @@ public final class ParamSecretsSecretsProvider extends ExtensionProvider {
         super(client, cacheManager, transformations);
     }
 
+    /** {@return a builder, to give the client, cache manager or transformation manager} */
     public static ProviderBuilder<ParamSecretsSecretsProvider> builder() {
         return new ProviderBuilder<>(ParamSecretsSecretsProvider::new);
     }
 
-    /** A provider on {@link Client#fromEnv()}, with Powertools' default cache and transformers. */
+    /**
+     * A provider on {@link Client#fromEnv()}, with Powertools' default cache and transformers.
+     *
+     * @return the provider
+     * @throws ExtensionReadException when {@link Client#fromEnv()} fails (no token, an invalid setting)
+     */
     public static ParamSecretsSecretsProvider create() {
         return builder().build();
     }

@@ -25,16 +25,26 @@ public final class ParamSecretsSsmProvider extends ExtensionProvider {
         super(client, cacheManager, transformations);
     }
 
+    /** {@return a builder, to give the client, cache manager or transformation manager} */
     public static ProviderBuilder<ParamSecretsSsmProvider> builder() {
         return new ProviderBuilder<>(ParamSecretsSsmProvider::new);
     }
 
-    /** A provider on {@link Client#fromEnv()}, with Powertools' default cache and transformers. */
+    /**
+     * A provider on {@link Client#fromEnv()}, with Powertools' default cache and transformers.
+     *
+     * @return the provider
+     * @throws ExtensionReadException when {@link Client#fromEnv()} fails (no token, an invalid setting)
+     */
     public static ParamSecretsSsmProvider create() {
         return builder().build();
     }
 
-    /** The next {@code get} on this thread decrypts a SecureString (as {@code SSMProvider.withDecryption}). */
+    /**
+     * The next {@code get} on this thread decrypts a SecureString (as {@code SSMProvider.withDecryption}).
+     *
+     * @return this provider
+     */
     public ParamSecretsSsmProvider withDecryption() {
         decrypt.set(Boolean.TRUE);
         return this;
@@ -43,6 +53,8 @@ public final class ParamSecretsSsmProvider extends ExtensionProvider {
     /**
      * Accepted for source compatibility with {@code SSMProvider.recursive()}; it only affects
      * {@code getMultiple}, which the extension cannot serve.
+     *
+     * @return this provider
      */
     public ParamSecretsSsmProvider recursive() {
         return this;

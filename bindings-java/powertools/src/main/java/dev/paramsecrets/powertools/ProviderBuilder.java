@@ -9,6 +9,8 @@ import software.amazon.lambda.powertools.parameters.transform.TransformationMana
  * As Powertools' {@code SSMProviderBuilder}/{@code SecretsProviderBuilder}, with a paramsecrets
  * {@link Client} in place of the AWS SDK client: {@link ParamSecretsSsmProvider#builder()},
  * {@link ParamSecretsSecretsProvider#builder()}.
+ *
+ * @param <P> the provider it builds
  */
 public final class ProviderBuilder<P extends ExtensionProvider> {
     /** How a provider is made from its parts. */
@@ -25,23 +27,45 @@ public final class ProviderBuilder<P extends ExtensionProvider> {
         this.factory = factory;
     }
 
-    /** The client to read through (default: {@link Client#fromEnv()}). */
+    /**
+     * The client to read through (default: {@link Client#fromEnv()}).
+     *
+     * @param client a paramsecrets client
+     * @return this builder
+     */
     public ProviderBuilder<P> withClient(Client client) {
         this.client = client;
         return this;
     }
 
+    /**
+     * Powertools' cache (default: a new {@code CacheManager}, 5 s).
+     *
+     * @param cacheManager the cache manager
+     * @return this builder
+     */
     public ProviderBuilder<P> withCacheManager(CacheManager cacheManager) {
         this.cacheManager = cacheManager;
         return this;
     }
 
+    /**
+     * Powertools' transformers (default: a new {@code TransformationManager}).
+     *
+     * @param transformationManager the transformation manager
+     * @return this builder
+     */
     public ProviderBuilder<P> withTransformationManager(TransformationManager transformationManager) {
         this.transformationManager = transformationManager;
         return this;
     }
 
-    /** @throws ExtensionReadException when no client was given and {@link Client#fromEnv()} fails */
+    /**
+     * The provider.
+     *
+     * @return a provider on the given client, or on {@link Client#fromEnv()}
+     * @throws ExtensionReadException when no client was given and {@link Client#fromEnv()} fails
+     */
     public P build() {
         Client c = client;
         if (c == null) {

@@ -13,6 +13,11 @@ public final class Providers {
      * Always throws: the Parameters and Secrets Lambda Extension serves SSM parameters and
      * Secrets Manager secrets only. Keep Powertools' {@code AppConfigProvider} (or the AppConfig
      * Lambda extension) for AppConfig.
+     *
+     * @param environment the AppConfig environment
+     * @param application the AppConfig application
+     * @return never
+     * @throws NotSupportedByExtensionException always
      */
     public static ExtensionProvider appConfig(String environment, String application) {
         throw new NotSupportedByExtensionException("AppConfig", APPCONFIG_PROVIDER,
