@@ -8,7 +8,9 @@
 #
 # The signing key is a throwaway: generated for this run in a temporary GNUPGHOME, deleted on
 # exit; its public key is exported to RELEASE_DIR/release-signing-key.asc for the release test.
-# (A real upload to Central would be signed with the project's published key instead.)
+# A real upload to Central is signed with the project's published key instead: set
+# PARAMSECRETS_GPG_KEY to its fingerprint in the default keyring (.github/workflows/release.yml;
+# MAVEN_GPG_PASSPHRASE, if the key has one, is read by maven-gpg-plugin).
 # Reproducible: every archive entry gets SOURCE_DATE_EPOCH (default: the last commit's time), and
 # every archive is made anew (forceCreation: an up-to-date check must not ship a stale jar).
 set -euo pipefail
@@ -28,15 +30,22 @@ done
 build_jdk="$("$here/scripts/java-home.sh")"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct)}"
 work="$(mktemp -d /tmp/paramsecrets-maven-release.XXXXXX)"
-export GNUPGHOME="$work/gnupg"
 cleanup() {
-  gpgconf --kill all 2>/dev/null || true
+  [ -n "${PARAMSECRETS_GPG_KEY:-}" ] || gpgconf --kill all 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-mkdir -m 700 "$GNUPGHOME"
-gpg --batch --quiet --gen-key <<EOF
+if [ -n "${PARAMSECRETS_GPG_KEY:-}" ]; then
+  key="$PARAMSECRETS_GPG_KEY"
+  gpg --batch --list-secret-keys "$key" >/dev/null 2>&1 \
+    || { echo "make release: PARAMSECRETS_GPG_KEY=$key is not a secret key in the keyring" >&2; exit 1; }
+  export GNUPGHOME="${GNUPGHOME:-$HOME/.gnupg}"
+  echo "==> signing key $key (PARAMSECRETS_GPG_KEY)"
+else
+  export GNUPGHOME="$work/gnupg"
+  mkdir -m 700 "$GNUPGHOME"
+  gpg --batch --quiet --gen-key <<EOF
 %no-protection
 Key-Type: eddsa
 Key-Curve: ed25519
@@ -46,8 +55,9 @@ Name-Email: release-test@paramsecrets.invalid
 Expire-Date: 7d
 %commit
 EOF
-key="$(gpg --batch --list-secret-keys --with-colons 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')"
-echo "==> throwaway signing key $key (GNUPGHOME $GNUPGHOME, deleted on exit)"
+  key="$(gpg --batch --list-secret-keys --with-colons 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')"
+  echo "==> throwaway signing key $key (GNUPGHOME $GNUPGHOME, deleted on exit)"
+fi
 
 staging="$work/staging"
 deploy() { # the module's folder, its log

@@ -27,7 +27,8 @@ say "cargo zigbuild --profile release-jar: the Java library for $TRIPLE (fat LTO
 in_build_root "cargo zigbuild --profile release-jar --locked --target $TRIPLE.2.17 -p paramsecrets-java"
 say "maturin build --zig --compatibility manylinux2014: the wheel for $TRIPLE"
 # Not CARGO_TARGET_..._LINKER: it would override maturin's zig linker (and the glibc 2.17 floor).
-in_build_root "cd bindings-python && maturin build --release --locked --zig --target $TRIPLE --compatibility manylinux2014 -o dist"
+# SOURCE_DATE_EPOCH: the wheel's zip times, so the same commit gives the same wheel (make release).
+in_build_root "cd bindings-python && SOURCE_DATE_EPOCH=$(git -C "$REPO" log -1 --format=%ct) maturin build --release --locked --zig --target $TRIPLE --compatibility manylinux2014 -o dist"
 
 rel=$REPO/target/$TRIPLE/release
 strip=$BUILD_ROOT/usr/bin/aarch64-linux-gnu-strip

@@ -81,7 +81,7 @@ def maven_sbom(pom_dir: pathlib.Path, version: str) -> dict:
         text=True,
     ).stdout.strip()
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run(
+        run = subprocess.run(
             [
                 "mvn",
                 "-B",
@@ -100,10 +100,16 @@ def maven_sbom(pom_dir: pathlib.Path, version: str) -> dict:
                 "-DincludeProvidedScope=false",
             ]
             + ["-DschemaVersion=1.5", f"-DoutputDirectory={out}"],
-            check=True,
+            check=False,
             cwd=pom_dir,
             env={**os.environ, "JAVA_HOME": java_home},
+            capture_output=True,
+            text=True,
         )
+        if run.returncode != 0:
+            raise SystemExit(
+                f"sbom.py: cyclonedx-maven-plugin failed in {pom_dir}:\n{run.stdout}{run.stderr}"
+            )
         return json.loads((pathlib.Path(out) / "bom.json").read_text())
 
 
