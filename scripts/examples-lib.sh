@@ -165,7 +165,7 @@ lambda_function_env() {
   export AWS_LAMBDA_LOG_STREAM_NAME
   case "$1" in
     python) export AWS_EXECUTION_ENV=AWS_Lambda_python3.11 ;;
-    node) export AWS_EXECUTION_ENV=AWS_Lambda_nodejs20.x ;;
+    node) export AWS_EXECUTION_ENV=AWS_Lambda_nodejs22.x ;;
     java) export AWS_EXECUTION_ENV=AWS_Lambda_java25 ;;
     *) export AWS_EXECUTION_ENV=AWS_Lambda_provided.al2023 ;;
   esac

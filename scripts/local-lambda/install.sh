@@ -65,8 +65,10 @@ _python() {
 _node() {
   say "npm install aws-lambda-ric@$NODE_RIC_VERSION (compiles native code, about 2-3 minutes)"
   printf '{"name":"local-lambda-node-ric","private":true}\n' >"$1/package.json"
-  # 4.x declares engines node >= 22 and warns (EBADENGINE) on Node 20, where it works.
-  (cd "$1" && npm install --no-audit --no-fund --loglevel=error "aws-lambda-ric@$NODE_RIC_VERSION" >/dev/null)
+  # With Lambda's Node 22 (the runtime the local Lambda runs it on), not whatever node is on PATH.
+  local node_bin
+  node_bin="$("$here/../ensure-node.sh" 22)"
+  (cd "$1" && PATH="$node_bin:$PATH" npm install --no-audit --no-fund --loglevel=error "aws-lambda-ric@$NODE_RIC_VERSION" >/dev/null)
   [ -f "$1/node_modules/aws-lambda-ric/dist/index.mjs" ] || [ -f "$1/node_modules/aws-lambda-ric/index.mjs" ] ||
     { echo "aws-lambda-ric installed but no index.mjs found" >&2; return 1; }
 }

@@ -46,7 +46,7 @@ INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 # What the managed runtimes announce in AWS_EXECUTION_ENV.
 EXECUTION_ENV = {
     "python": "AWS_Lambda_python3.11",
-    "node": "AWS_Lambda_nodejs20.x",
+    "node": "AWS_Lambda_nodejs22.x",
     "java": "AWS_Lambda_java25",
 }
 INIT_REPORT = re.compile(r"INIT REPORT\(durationMs: ([\d.]+)\)")
@@ -71,6 +71,18 @@ def installed_paths() -> dict[str, str]:
 def install(*parts: str) -> None:
     """Runs install.sh for the parts (idempotent: a no-op when they are in the cache)."""
     subprocess.run([os.path.join(HERE, "install.sh"), *parts], check=True, stdout=sys.stderr)
+
+
+def node_bin() -> str:
+    """The bin folder of Lambda's oldest Node runtime (nodejs22.x) from scripts/ensure-node.sh:
+    never whatever `node` this machine has on PATH (its Node 20 is not a Lambda runtime, and the
+    package refuses it)."""
+    return subprocess.run(
+        [os.path.join(ROOT, "scripts", "ensure-node.sh"), "22"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def java_home() -> str:
@@ -291,6 +303,8 @@ class LocalLambda:
             "LOCAL_LAMBDA_RIC": ric,
             MARKER: self.run_id,
         }
+        if self.lang == "node":
+            env["PATH"] = node_bin() + os.pathsep + env["PATH"]
         if self.lang == "java":
             env["LOCAL_LAMBDA_JAVA_HOME"] = java_home()
             env["JAVA_TOOL_OPTIONS"] = "--enable-native-access=ALL-UNNAMED"
