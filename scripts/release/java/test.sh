@@ -253,6 +253,10 @@ for v in $JAVA_VERSIONS; do
   runtime="$("$java_home/bin/java" -version 2>&1 | head -1)"
   ok "Java $v ($runtime): mvn package ${t_build} s (fresh local repository: paramsecrets from the local server, the rest from Maven Central), run ${t_run} s, printed '$out'"
   summary+=("Java $v: resolve+build ${t_build} s (Maven on $(basename "$mvn_home")), run ${t_run} s")
+  # The jar a user's build resolved from the registry: the Java layer is rebuilt from it
+  # (scripts/release/test.sh, scripts/layers/build.sh --from-installs).
+  mkdir -p "$repo/target/release-installs/java"
+  cp "$got/paramsecrets-$version.jar" "$repo/target/release-installs/java/"
 done
 
 # paramsecrets-powertools: its POM brings paramsecrets (from the local server) and Powertools.
