@@ -3,14 +3,15 @@
 //! A cache hit is answered on the calling thread from `cached_parameter`/`cached_secret`,
 //! with the GIL held (one lock, one lookup: releasing the GIL would cost more). A miss
 //! releases the GIL (`py.detach`) for the whole wait, or, in `AsyncClient`, runs on core's
-//! runtime and completes an asyncio future.
+//! runtime and completes an asyncio future. `Client`'s reads without options are answered
+//! from its memo (`memo.rs`) once core has answered them from its cache.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicPtr, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 use paramsecrets::blocking::Client as CoreBlocking;
 use paramsecrets::{
@@ -19,6 +20,7 @@ use paramsecrets::{
 };
 
 use crate::error::{self, to_pyerr};
+use crate::memo::{Kind, Memo};
 use crate::runtime::{Awaitable, Finish, ensure_logging, guard, spawn};
 use crate::types::{self, Parameter, Secret, Stats, parameter_value, secret_value};
 
@@ -288,6 +290,7 @@ fn batch_dict<'py, T>(
 #[pyclass(frozen, module = "paramsecrets", name = "Client")]
 pub struct Client {
     inner: CoreBlocking,
+    memo: Memo,
 }
 
 impl Client {
@@ -364,8 +367,10 @@ impl Client {
                 server,
                 allow_non_loopback,
             )?;
+            let memo = Memo::new(py, c.memo_shared().clone());
             Ok(Client {
                 inner: CoreBlocking::new(c),
+                memo,
             })
         })
     }
@@ -376,7 +381,7 @@ impl Client {
     fn get_parameter(
         &self,
         py: Python<'_>,
-        name: &str,
+        name: &Bound<'_, PyString>,
         decrypt: bool,
         version: Option<i64>,
         label: Option<&str>,
@@ -385,9 +390,30 @@ impl Client {
         transform: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
         guard(py, || {
+            let plain = decrypt
+                && version.is_none()
+                && label.is_none()
+                && max_age.is_none()
+                && !force_fetch
+                && transform.is_none();
+            if plain {
+                if let Some(v) = self.memo.read(py, Kind::Parameter, name) {
+                    return Ok(v);
+                }
+            }
+            let key = name;
+            let name = key.to_str()?;
             let req = parameter_request(py, name, decrypt, version, label)?;
             let opts = read_options(py, max_age, force_fetch)?;
             let t = types::parse_transform(py, transform)?;
+            if plain {
+                let t0 = Instant::now();
+                if let Some((p, ticket)) = self.inner.as_async().cached_parameter_memo(&req, opts) {
+                    let v = parameter_value(py, &p, name, None)?;
+                    self.memo.remember(py, Kind::Parameter, key, &v, ticket, t0);
+                    return Ok(v);
+                }
+            }
             let p = self.parameter(py, &req, opts)?;
             parameter_value(py, &p, name, t)
         })
@@ -421,7 +447,7 @@ impl Client {
     fn get_secret(
         &self,
         py: Python<'_>,
-        secret_id: &str,
+        secret_id: &Bound<'_, PyString>,
         version_id: Option<&str>,
         version_stage: Option<&str>,
         max_age: Option<f64>,
@@ -429,9 +455,29 @@ impl Client {
         transform: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
         guard(py, || {
+            let plain = version_id.is_none()
+                && version_stage.is_none()
+                && max_age.is_none()
+                && !force_fetch
+                && transform.is_none();
+            if plain {
+                if let Some(v) = self.memo.read(py, Kind::Secret, secret_id) {
+                    return Ok(v);
+                }
+            }
+            let key = secret_id;
+            let secret_id = key.to_str()?;
             let req = secret_request(secret_id, version_id, version_stage)?;
             let opts = read_options(py, max_age, force_fetch)?;
             let t = types::parse_transform(py, transform)?;
+            if plain {
+                let t0 = Instant::now();
+                if let Some((s, ticket)) = self.inner.as_async().cached_secret_memo(&req, opts) {
+                    let v = secret_value(py, &s, secret_id, None)?;
+                    self.memo.remember(py, Kind::Secret, key, &v, ticket, t0);
+                    return Ok(v);
+                }
+            }
             let s = self.secret(py, &req, opts)?;
             secret_value(py, &s, secret_id, t)
         })
@@ -521,17 +567,22 @@ impl Client {
     }
 
     /// Drops every cached entry of this parameter; returns how many there were.
-    fn invalidate_parameter(&self, name: &str) -> usize {
-        self.inner.invalidate_parameter(name)
+    fn invalidate_parameter(&self, py: Python<'_>, name: &str) -> usize {
+        let n = self.inner.invalidate_parameter(name);
+        self.memo.forget(py);
+        n
     }
 
     /// Drops every cached entry of this secret; returns how many there were.
-    fn invalidate_secret(&self, secret_id: &str) -> usize {
-        self.inner.invalidate_secret(secret_id)
+    fn invalidate_secret(&self, py: Python<'_>, secret_id: &str) -> usize {
+        let n = self.inner.invalidate_secret(secret_id);
+        self.memo.forget(py);
+        n
     }
 
-    fn clear_cache(&self) {
-        self.inner.clear_cache()
+    fn clear_cache(&self, py: Python<'_>) {
+        self.inner.clear_cache();
+        self.memo.forget(py);
     }
 
     /// Starts reading these in the background and returns at once (for module scope, the
@@ -549,7 +600,7 @@ impl Client {
     }
 
     fn stats(&self) -> Stats {
-        self.inner.stats().into()
+        Stats::from(self.inner.stats()).with_memo_hits(self.memo.hits())
     }
 
     #[getter]
@@ -643,7 +694,7 @@ pub fn set_default_client(py: Python<'_>, client: Option<Py<Client>>) {
 #[pyfunction]
 pub fn clear_cache(py: Python<'_>) {
     if let Some(c) = current_default(py) {
-        c.get().clear_cache();
+        c.get().clear_cache(py);
     }
 }
 
@@ -655,7 +706,7 @@ pub fn clear_cache(py: Python<'_>) {
 #[allow(clippy::too_many_arguments)]
 pub fn get_parameter(
     py: Python<'_>,
-    name: &str,
+    name: &Bound<'_, PyString>,
     decrypt: bool,
     version: Option<i64>,
     label: Option<&str>,
@@ -682,7 +733,7 @@ pub fn get_parameter(
     force_fetch=false, transform=None))]
 pub fn get_secret(
     py: Python<'_>,
-    secret_id: &str,
+    secret_id: &Bound<'_, PyString>,
     version_id: Option<&str>,
     version_stage: Option<&str>,
     max_age: Option<f64>,

@@ -1,12 +1,14 @@
 //! `paramsecrets._native`: the Python binding of the paramsecrets core. The public package
 //! (`python/paramsecrets/`) re-exports these classes; keep this layer to translation only.
 //!
-//! Files mirror core's modules: `client.rs`, `error.rs`, `types.rs`, `runtime.rs`.
+//! Files mirror core's modules: `client.rs`, `error.rs`, `types.rs`, `runtime.rs`; `memo.rs` is
+//! the host side of core's `MemoShared` (as bindings-node/lib/memo.js and bindings-java's Memo).
 
 use pyo3::prelude::*;
 
 mod client;
 mod error;
+mod memo;
 mod runtime;
 mod types;
 

@@ -313,6 +313,14 @@ pub struct Stats {
     evictions: u64,
 }
 
+impl Stats {
+    /// Core's counters plus the hits a host memo answered without asking core.
+    pub(crate) fn with_memo_hits(mut self, memo_hits: u64) -> Stats {
+        self.hits += memo_hits;
+        self
+    }
+}
+
 impl From<paramsecrets::Stats> for Stats {
     fn from(s: paramsecrets::Stats) -> Stats {
         Stats {
