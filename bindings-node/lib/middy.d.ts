@@ -4,6 +4,7 @@ import type { ExtensionUnsupportedError } from './powertools'
 
 export { ExtensionUnsupportedError }
 
+/** Options of the middleware: those of `@middy/ssm` that the extension can serve, plus the client to use. */
 export interface ParamsecretsSsmOptions {
   /** Context or internal key → parameter name (no paths: a name ending in `/` throws). */
   fetchData?: Record<string, string>
@@ -17,14 +18,18 @@ export interface ParamsecretsSsmOptions {
   cacheKey?: string
   /** A paramsecrets `Client` to share, or `clientOptions` for the one built here. */
   client?: Client
+  /** Options for the client built here when no `client` is given. */
   clientOptions?: ClientOptions
 }
 
 /** A middy middleware object (`before` only), typed loosely so any @middy/core 4–7 accepts it. */
 export interface ParamsecretsSsmMiddleware {
+  /** Reads the `fetchData` names (joining the prefetch) and sets them on `request.internal` (and `context`). */
   before: (request: { internal: Record<string, unknown>, context: object }) => Promise<void>
 }
 
+/** Builds the middleware; unless `disablePrefetch`, it starts `client.prefetch` of the `fetchData` names at once (INIT-aware). */
 export declare function paramsecretsSsm (options?: ParamsecretsSsmOptions): ParamsecretsSsmMiddleware
+/** The context key @middy/ssm would use for a name (`/app/db-url` → `appDbUrl`). */
 export declare function sanitizeKey (key: string): string
 export default paramsecretsSsm

@@ -18,6 +18,7 @@ export interface ExtensionProviderOptions {
 
 /** A call the Parameters and Secrets extension cannot serve; `useInstead` names what to keep for it. */
 export declare class ExtensionUnsupportedError extends Error {
+  /** Always `'ExtensionUnsupportedError'`. */
   readonly name: 'ExtensionUnsupportedError'
   /** What was asked, e.g. `getMultiple("/app") (GetParametersByPath)`. */
   readonly operation: string
@@ -46,6 +47,7 @@ export declare class ExtensionSSMProvider extends ExtensionProvider {
     name: string,
     options?: NonNullable<InferredFromOptionsType & SSMGetOptions>
   ): Promise<GetMaybeUndefined<SSMGetOutput<ExplicitUserProvidedType, InferredFromOptionsType>, InferredFromOptionsType>>
+  /** Powertools' `getParametersByName`: every name read through the extension, concurrently, with per-name options. */
   getParametersByName<ExplicitUserProvidedType = undefined>(
     parameters: Record<string, SSMGetParametersByNameOptions>,
     options?: NonNullable<SSMGetParametersByNameOptions>
@@ -71,14 +73,17 @@ export declare class ExtensionAppConfigProvider {
   constructor ()
 }
 
+/** Powertools' `getParameter` on a shared `ExtensionSSMProvider`. */
 export declare function getParameter<ExplicitUserProvidedType = undefined, InferredFromOptionsType extends SSMGetOptions | undefined = SSMGetOptions> (
   name: string,
   options?: NonNullable<InferredFromOptionsType & SSMGetOptions>
 ): Promise<GetMaybeUndefined<SSMGetOutput<ExplicitUserProvidedType, InferredFromOptionsType>, InferredFromOptionsType>>
+/** Powertools' `getParametersByName` on a shared `ExtensionSSMProvider`. */
 export declare function getParametersByName<ExplicitUserProvidedType = undefined> (
   parameters: Record<string, SSMGetParametersByNameOptions>,
   options?: NonNullable<SSMGetParametersByNameOptions>
 ): Promise<SSMGetParametersByNameOutput<ExplicitUserProvidedType>>
+/** Powertools' `getSecret` on a shared `ExtensionSecretsProvider`. */
 export declare function getSecret<ExplicitUserProvidedType = undefined, InferredFromOptionsType extends SecretsGetOptions | undefined = SecretsGetOptions> (
   name: string,
   options?: NonNullable<InferredFromOptionsType & SecretsGetOptions>

@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, final, overload
 _T = TypeVar("_T")
 
 __version__: str
+"""The package version (the same for the Rust core, the wheel, the npm packages and the jar)."""
 
 @final
 class Awaitable(_Awaitable[_T]):
@@ -23,26 +24,35 @@ class Parameter:
     """A parameter with its metadata. ``repr`` never shows the value."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The parameter's name, as stored (without a ``:version`` / ``:label`` selector)."""
     @property
     def value(self) -> str | bytes:
         """``bytes`` only for a binary secret read through ``/aws/reference/secretsmanager/``."""
     @property
-    def type(self) -> str: ...
+    def type(self) -> str:
+        """``String``, ``StringList`` or ``SecureString``."""
     @property
-    def version(self) -> int: ...
+    def version(self) -> int:
+        """The parameter's version number."""
     @property
-    def arn(self) -> str | None: ...
+    def arn(self) -> str | None:
+        """The parameter's ARN, when the server sent it."""
     @property
-    def last_modified(self) -> datetime | None: ...
+    def last_modified(self) -> datetime | None:
+        """When the parameter was last changed (UTC), when the server sent it."""
     @property
-    def last_modified_ms(self) -> int | None: ...
+    def last_modified_ms(self) -> int | None:
+        """``last_modified`` as milliseconds since the Unix epoch."""
     @property
-    def data_type(self) -> str | None: ...
+    def data_type(self) -> str | None:
+        """``text``, ``aws:ec2:image`` or another data type, when the server sent it."""
     @property
-    def selector(self) -> str | None: ...
+    def selector(self) -> str | None:
+        """The ``:version`` or ``:label`` selector the read asked for, if any."""
     @property
-    def source_result(self) -> str | None: ...
+    def source_result(self) -> str | None:
+        """For ``/aws/reference/secretsmanager/...`` names: the secret as a JSON string."""
 
 @final
 class Secret:
@@ -50,35 +60,55 @@ class Secret:
     ``repr`` never shows the value."""
 
     @property
-    def name(self) -> str | None: ...
+    def name(self) -> str | None:
+        """The secret's friendly name, when the server sent it."""
     @property
-    def arn(self) -> str | None: ...
+    def arn(self) -> str | None:
+        """The secret's ARN, when the server sent it."""
     @property
-    def version_id(self) -> str | None: ...
+    def version_id(self) -> str | None:
+        """The version's id, when the server sent it."""
     @property
-    def version_stages(self) -> list[str]: ...
+    def version_stages(self) -> list[str]:
+        """The version's staging labels (e.g. ``AWSCURRENT``)."""
     @property
-    def created_date(self) -> datetime | None: ...
+    def created_date(self) -> datetime | None:
+        """When this version was created (UTC), when the server sent it."""
     @property
-    def created_ms(self) -> int | None: ...
+    def created_ms(self) -> int | None:
+        """``created_date`` as milliseconds since the Unix epoch."""
     @property
-    def value(self) -> str | bytes: ...
+    def value(self) -> str | bytes:
+        """The value: ``secret_string``, else ``secret_binary``."""
     @property
-    def secret_string(self) -> str | None: ...
+    def secret_string(self) -> str | None:
+        """The secret string, or ``None`` for a binary secret."""
     @property
-    def secret_binary(self) -> bytes | None: ...
+    def secret_binary(self) -> bytes | None:
+        """The secret's bytes, or ``None`` for a string secret."""
 
 @final
 class Stats:
+    """The client's counters since it was built (``clear_cache`` keeps them); from ``stats()``."""
+
     hits: int
+    """Reads answered from the in-process cache."""
     misses: int
+    """Reads that needed a request (or joined one)."""
     stale_served: int
+    """Expired values served because a refresh failed transiently (stale-if-error)."""
     coalesced: int
+    """Reads that joined a request already in flight (single-flight)."""
     requests: int
+    """HTTP requests sent to the server (retries included)."""
     retries: int
+    """Retried attempts."""
     errors: int
+    """Reads that ended in an error."""
     evictions: int
-    def as_dict(self) -> dict[str, int]: ...
+    """Entries evicted by the LRU bound."""
+    def as_dict(self) -> dict[str, int]:
+        """The counters as a ``dict`` (``{'hits': ..., 'misses': ..., ...}``)."""
 
 @final
 class Client:
@@ -106,7 +136,8 @@ class Client:
         allow_non_loopback: bool = False,
     ) -> None: ...
     @property
-    def endpoint(self) -> str: ...
+    def endpoint(self) -> str:
+        """The server's base URL, e.g. ``http://127.0.0.1:2773``."""
     @overload
     def get_parameter(
         self,
@@ -164,7 +195,8 @@ class Client:
         label: str | None = None,
         max_age: float | None = None,
         force_fetch: bool = False,
-    ) -> Parameter: ...
+    ) -> Parameter:
+        """Read a parameter with its metadata: a :class:`Parameter`."""
     @overload
     def get_secret(
         self,
@@ -217,7 +249,8 @@ class Client:
         version_stage: str | None = None,
         max_age: float | None = None,
         force_fetch: bool = False,
-    ) -> Secret: ...
+    ) -> Secret:
+        """Read a secret with its metadata: a :class:`Secret`."""
     def get_parameters(
         self,
         names: Sequence[str],
@@ -238,12 +271,18 @@ class Client:
         force_fetch: bool = False,
         transform: str | None = None,
         raise_on_error: bool = False,
-    ) -> dict[str, Any]: ...
-    def invalidate_parameter(self, name: str) -> int: ...
-    def invalidate_secret(self, secret_id: str) -> int: ...
-    def clear_cache(self) -> None: ...
-    def prefetch(self, parameters: list[str] = ..., secrets: list[str] = ...) -> None: ...
-    def stats(self) -> Stats: ...
+    ) -> dict[str, Any]:
+        """Read several secrets concurrently: ``{secret_id: value}``; an id that failed maps to its exception instance instead (or the first failure is raised, with ``raise_on_error=True``)."""
+    def invalidate_parameter(self, name: str) -> int:
+        """Drop every cached entry of this parameter (all versions, labels, decrypt flags); return how many. A read that starts afterwards asks the server again."""
+    def invalidate_secret(self, secret_id: str) -> int:
+        """Drop every cached entry of this secret (all version ids and stages); return how many. A read that starts afterwards asks the server again."""
+    def clear_cache(self) -> None:
+        """Empty the in-process cache (the counters are kept)."""
+    def prefetch(self, parameters: list[str] = ..., secrets: list[str] = ...) -> None:
+        """Start background reads of these names and return at once: they wait until the extension serves (up to 10 s, Lambda's INIT limit) and fill the cache; the first read of a name joins its request. Never raises for a failed read: that read's typed error is the first read's."""
+    def stats(self) -> Stats:
+        """The client's counters (:class:`Stats`)."""
 
 @final
 class AsyncClient:
@@ -267,7 +306,8 @@ class AsyncClient:
         allow_non_loopback: bool = False,
     ) -> None: ...
     @property
-    def endpoint(self) -> str: ...
+    def endpoint(self) -> str:
+        """The server's base URL, e.g. ``http://127.0.0.1:2773``."""
     @overload
     def get_parameter(
         self,
@@ -325,7 +365,8 @@ class AsyncClient:
         label: str | None = None,
         max_age: float | None = None,
         force_fetch: bool = False,
-    ) -> Awaitable[Parameter]: ...
+    ) -> Awaitable[Parameter]:
+        """Read a parameter with its metadata: an awaitable of a :class:`Parameter`."""
     @overload
     def get_secret(
         self,
@@ -378,7 +419,8 @@ class AsyncClient:
         version_stage: str | None = None,
         max_age: float | None = None,
         force_fetch: bool = False,
-    ) -> Awaitable[Secret]: ...
+    ) -> Awaitable[Secret]:
+        """Read a secret with its metadata: an awaitable of a :class:`Secret`."""
     def get_parameters(
         self,
         names: Sequence[str],
@@ -388,7 +430,8 @@ class AsyncClient:
         force_fetch: bool = False,
         transform: str | None = None,
         raise_on_error: bool = False,
-    ) -> Awaitable[dict[str, Any]]: ...
+    ) -> Awaitable[dict[str, Any]]:
+        """Read several parameters concurrently: an awaitable of ``{name: value}``; a name that failed maps to its exception instance instead (or the first failure is raised, with ``raise_on_error=True``)."""
     def get_secrets(
         self,
         secret_ids: Sequence[str],
@@ -397,37 +440,80 @@ class AsyncClient:
         force_fetch: bool = False,
         transform: str | None = None,
         raise_on_error: bool = False,
-    ) -> Awaitable[dict[str, Any]]: ...
-    def invalidate_parameter(self, name: str) -> int: ...
-    def invalidate_secret(self, secret_id: str) -> int: ...
-    def clear_cache(self) -> None: ...
-    def prefetch(self, parameters: list[str] = ..., secrets: list[str] = ...) -> None: ...
-    def stats(self) -> Stats: ...
+    ) -> Awaitable[dict[str, Any]]:
+        """Read several secrets concurrently: an awaitable of ``{secret_id: value}``; an id that failed maps to its exception instance instead (or the first failure is raised, with ``raise_on_error=True``)."""
+    def invalidate_parameter(self, name: str) -> int:
+        """Drop every cached entry of this parameter (all versions, labels, decrypt flags); return how many. A read that starts afterwards asks the server again."""
+    def invalidate_secret(self, secret_id: str) -> int:
+        """Drop every cached entry of this secret (all version ids and stages); return how many. A read that starts afterwards asks the server again."""
+    def clear_cache(self) -> None:
+        """Empty the in-process cache (the counters are kept)."""
+    def prefetch(self, parameters: list[str] = ..., secrets: list[str] = ...) -> None:
+        """Start background reads of these names and return at once: they wait until the extension serves (up to 10 s, Lambda's INIT limit) and fill the cache; the first read of a name joins its request. Never raises for a failed read: that read's typed error is the first read's."""
+    def stats(self) -> Stats:
+        """The client's counters (:class:`Stats`)."""
 
 class ParamSecretsError(Exception):
-    code: str | None
-    status: int | None
-    aws_type: str | None
-    attempts: int
+    """The base of every paramsecrets error: one subclass per stable ``code``. Messages name the parameter or secret, never its value or the token."""
 
-class InvalidArgumentError(ParamSecretsError): ...
-class MissingTokenError(ParamSecretsError): ...
-class UnauthorizedError(ParamSecretsError): ...
-class NotFoundError(ParamSecretsError): ...
-class NotFoundOrDeniedError(ParamSecretsError): ...
-class AccessDeniedError(ParamSecretsError): ...
-class NotReadyError(ParamSecretsError): ...
-class UnavailableError(ParamSecretsError): ...
-class ThrottledError(ParamSecretsError): ...
-class ParamSecretsTimeoutError(ParamSecretsError): ...
-class UpstreamError(ParamSecretsError): ...
-class ProtocolError(ParamSecretsError): ...
-class InternalError(ParamSecretsError): ...
+    code: str | None
+    """The stable error code (``not_found_or_denied``, ``timeout``, ...): one per subclass."""
+    status: int | None
+    """The HTTP status of the last answer, or ``None`` when there was none."""
+    aws_type: str | None
+    """The AWS error type (``__type`` / ``x-amzn-errortype``), when the server gave one."""
+    attempts: int
+    """HTTP attempts made before giving up (0 when none was made)."""
+
+class InvalidArgumentError(ParamSecretsError):
+    """``invalid_argument``: a bad name, id or option, caught before any request, or a request the server refused as invalid."""
+
+class MissingTokenError(ParamSecretsError):
+    """``missing_token``: no token source was found (the message names the variables tried), or an unreadable ``file://`` token."""
+
+class UnauthorizedError(ParamSecretsError):
+    """``unauthorized``: 401/403 without an AWS error type: the token is missing, wrong or rejected."""
+
+class NotFoundError(ParamSecretsError):
+    """``not_found``: ``ResourceNotFoundException`` / ``ParameterNotFound`` in a typed error body."""
+
+class NotFoundOrDeniedError(ParamSecretsError):
+    """``not_found_or_denied``: the managed extension's opaque 400 (not found, denied and a bad version look alike: see its CloudWatch logs and the execution role)."""
+
+class AccessDeniedError(ParamSecretsError):
+    """``access_denied``: an explicit ``AccessDeniedException`` from the Secrets Manager Agent."""
+
+class NotReadyError(ParamSecretsError):
+    """``not_ready``: still "not ready to serve traffic" when the readiness deadline ran out; on Lambda, a read during INIT (read in the handler, or prefetch)."""
+
+class UnavailableError(ParamSecretsError):
+    """``unavailable``: nothing listening, or connection failures after retries."""
+
+class ThrottledError(ParamSecretsError):
+    """``throttled``: 429 or ``ThrottlingException``, after retries."""
+
+class ParamSecretsTimeoutError(ParamSecretsError):
+    """``timeout``: an attempt timed out and no retry fitted before the deadline, or a 504 / ``TimeoutError`` from the server. Not the builtin ``TimeoutError``."""
+
+class UpstreamError(ParamSecretsError):
+    """``upstream``: other 5xx or AWS errors, with the status and the AWS error type (``ConnectionError``: the server could not reach AWS)."""
+
+class ProtocolError(ParamSecretsError):
+    """``protocol``: an answer the client cannot parse, over the 1 MiB cap, cut short, or an untyped 404/405 from a server without that route."""
+
+class InternalError(ParamSecretsError):
+    """``internal``: a bug (a caught panic); never expected."""
 
 # Module-level reads through the default client (re-exported, with overloads, by the package).
-def default_client() -> Client: ...
-def set_default_client(client: Client | None) -> None: ...
-def clear_cache() -> None: ...
+def default_client() -> Client:
+    """The client the module-level functions use, built from the environment on first use."""
+
+def set_default_client(client: Client | None) -> None:
+    """Replace the default client (``None``: the next use builds a new one from the environment)."""
+
+def clear_cache() -> None:
+    """Empty the default client's in-process cache (its counters are kept)."""
+
 def get_parameter(
     name: str,
     *,
@@ -437,7 +523,9 @@ def get_parameter(
     max_age: float | None = None,
     force_fetch: bool = False,
     transform: str | None = None,
-) -> Any: ...
+) -> Any:
+    """Read a parameter through the default client; the arguments are :meth:`Client.get_parameter`'s."""
+
 def get_secret(
     secret_id: str,
     *,
@@ -446,4 +534,5 @@ def get_secret(
     max_age: float | None = None,
     force_fetch: bool = False,
     transform: str | None = None,
-) -> Any: ...
+) -> Any:
+    """Read a secret through the default client; the arguments are :meth:`Client.get_secret`'s."""

@@ -45,6 +45,7 @@ BY_CODE: dict[str, type[ParamSecretsError]] = {
         InternalError,
     )
 }
+"""Every error class by its ``code``, e.g. ``BY_CODE["not_found_or_denied"]``."""
 
 __all__ = [
     "BY_CODE",

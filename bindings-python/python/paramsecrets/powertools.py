@@ -49,6 +49,7 @@ class ExtensionUnsupportedError(GetParameterError):
             f"keep Powertools' {powertools_provider} for this call"
         )
         self.powertools_provider = powertools_provider
+        """The Powertools provider to keep for this call, e.g. ``SSMProvider (boto3)``."""
 
 
 def _max_age(choice: int | None) -> int:
@@ -103,6 +104,10 @@ class ExtensionSSMProvider(_ExtensionProvider):
         force_fetch: bool = False,
         **sdk_options: Any,
     ) -> str | bytes | dict | None:
+        """Powertools' ``get``: one parameter, cached for ``max_age`` seconds (default 5, or
+        ``POWERTOOLS_PARAMETERS_MAX_AGE``), transformed by ``transform``; ``force_fetch`` skips
+        the cache; ``decrypt`` defaults to ``POWERTOOLS_PARAMETERS_SSM_DECRYPT``, else off. An
+        SDK option raises ``TypeError``: the extension takes the name and ``decrypt`` only."""
         max_age = self._pass_down(max_age, force_fetch, sdk_options)
         sdk_options["decrypt"] = resolve_truthy_env_var_choice(
             env=os.getenv(constants.PARAMETERS_SSM_DECRYPT_ENV, "false"), choice=decrypt
@@ -115,6 +120,8 @@ class ExtensionSSMProvider(_ExtensionProvider):
         return self.paramsecrets.get_parameter(name, decrypt=decrypt, **opts)
 
     def get_multiple(self, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Always raises :class:`ExtensionUnsupportedError`: the extension has no
+        GetParametersByPath (keep Powertools' ``SSMProvider`` for this call)."""
         raise self._unsupported_multiple()
 
     @staticmethod
@@ -196,6 +203,10 @@ class ExtensionSecretsProvider(_ExtensionProvider):
         force_fetch: bool = False,
         **sdk_options: Any,
     ) -> str | bytes | dict | None:
+        """Powertools' ``get``: one secret, cached for ``max_age`` seconds (default 5, or
+        ``POWERTOOLS_PARAMETERS_MAX_AGE``), transformed by ``transform``; ``force_fetch`` skips
+        the cache. The SDK options ``VersionId`` / ``VersionStage`` select a version; any
+        other raises ``TypeError``."""
         max_age = self._pass_down(max_age, force_fetch, sdk_options)
         return super().get(name, max_age, transform, force_fetch, **sdk_options)
 
@@ -209,6 +220,8 @@ class ExtensionSecretsProvider(_ExtensionProvider):
         )
 
     def get_multiple(self, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Always raises :class:`ExtensionUnsupportedError` (keep Powertools'
+        ``SecretsProvider`` for this call)."""
         raise self._unsupported_multiple()
 
     @staticmethod
