@@ -21,7 +21,9 @@ import net from 'node:net'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..', '..', '..')
-const ps = createRequire(import.meta.url)(join(repo, 'bindings-node'))
+const require = createRequire(import.meta.url)
+const ps = require(join(repo, 'bindings-node'))
+const native = require(join(repo, 'bindings-node', 'lib', 'binding.js')) // the same module instance
 const TOKEN = 'leak-check-token'
 const counts = {}
 const count = (op, n = 1) => { counts[op] = (counts[op] ?? 0) + n }
@@ -127,6 +129,24 @@ async function round (endpoint, downPort) {
   expect('orphan_read', await pending, 'leak-secure-value')
 }
 
+// The memo's two views over core's shared memory (the native handle's `memoViews()`, which the
+// public Client keeps private) must keep that memory alive after the handle is collected.
+async function memoViewsOutliveTheirClient (endpoint) {
+  let ref = new native.ClientRef({ endpoint, token: TOKEN })
+  expect('memo_miss', await ref.getParameter('/leak/plain'), 'plain-value')
+  const views = ref.memoViews()
+  if (views === null) fail('memoViews: null')
+  ref = null
+  globalThis.gc()
+  await new Promise((resolve) => setImmediate(resolve))
+  globalThis.gc()
+  const generation = new Float64Array(views[0])[1]
+  const touched = new Uint8Array(views[1]).reduce((a, b) => a + b, 0)
+  if (!Number.isFinite(generation) || !Number.isFinite(touched)) fail('memo views: garbage')
+  new Uint8Array(views[1])[0] = 1 // JS writes touch flags
+  count('memo_views_after_close')
+}
+
 const roundsArg = process.argv.indexOf('--rounds')
 const rounds = Number(roundsArg > 0 ? process.argv[roundsArg + 1] : (process.env.LEAK_ROUNDS ?? 20))
 if (typeof globalThis.gc !== 'function') fail('run with --expose-gc')
@@ -135,6 +155,7 @@ try {
   const downPort = await closedPort()
   for (let i = 0; i < rounds; i++) {
     await round(endpoint, downPort)
+    await memoViewsOutliveTheirClient(endpoint)
     // Collect the dropped clients now (twice: finalisers run between the passes).
     globalThis.gc()
     await new Promise((resolve) => setImmediate(resolve))
