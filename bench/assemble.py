@@ -1,8 +1,8 @@
 """Assembles bench/RESULTS.md from the harnesses' outputs (stdlib only).
 
 Reads bench/<lang>/RESULTS.md and bench/<lang>/summary.json (lang = rust, python, node, java),
-bench/lambda/RESULTS.md, bench/replication/RESULTS.md, and the status file scripts/bench.sh writes (one line per
-harness: name, status, seconds, command). The summary.json format is in bench/README.md.
+bench/footprint/RESULTS.md, bench/lambda/RESULTS.md, bench/replication/RESULTS.md, and the status
+file scripts/bench.sh writes (one line per harness: name, status, seconds, command). The summary.json format is in bench/README.md.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ TITLES = {
     "java": "Java",
     "lambda": "Lambda INIT and first invocation (local Lambda)",
     "replication": "Load-test replication",
+    "footprint": "Footprint: RSS, threads and fds per language vs the AWS SDKs",
 }
+# Sections after the per-language ones, in this order (each bench/<name>/RESULTS.md).
+SECTIONS = LANGS + ["footprint", "lambda", "replication"]
 # DESIGN §8 budgets, for the summary table.
 BUDGETS = {
     "rust": {"l1_hit_ns": 150, "artifact_bytes": None, "cold_start_ms": None},
@@ -155,7 +158,7 @@ def main() -> int:
 
     md.append("## Harnesses in this run\n")
     md.append("| harness | status | seconds | command |\n|---|---|---:|---|")
-    for name in LANGS + ["lambda", "replication"]:
+    for name in SECTIONS:
         st, secs, cmd = status.get(name, ("not run", "—", "—"))
         md.append(f"| {TITLES[name]} | {st} | {secs} | `{cmd}` |")
     md.append("")
@@ -197,7 +200,7 @@ def main() -> int:
         )
     md.append("")
 
-    for name in LANGS + ["lambda", "replication"]:
+    for name in SECTIONS:
         f = BENCH / name / "RESULTS.md"
         st = status.get(name, ("not run",))[0]
         if st != "ok" or not f.exists():

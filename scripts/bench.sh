@@ -2,8 +2,9 @@
 # scripts/bench.sh full|quick — every benchmark, then bench/RESULTS.md.
 #
 #   1. Rust core: bench/rust (release build), writes bench/rust/RESULTS.md + summary.json
-#   2. Python, Node, Java: `make -C bench/<lang> bench|bench-quick` where bench/<lang>/Makefile
-#      exists (each writes bench/<lang>/RESULTS.md and bench/<lang>/summary.json)
+#   2. Python, Node, Java, then the footprint (RSS, threads, fds vs the AWS SDKs, every language):
+#      `make -C bench/<name> bench|bench-quick` where bench/<name>/Makefile exists (each writes
+#      bench/<name>/RESULTS.md and bench/<name>/summary.json)
 #   2b. INIT and first invocation in the local Lambda: bench/lambda/bench.py full|quick
 #      (writes bench/lambda/RESULTS.md + summary.json; needs the packages and `make layers`)
 #   3. the walkthrough's load test: Artillery runs examples/sam/load-test.yml against a local
@@ -54,8 +55,8 @@ else
   failed=1
 fi
 
-# ---- 2. Python, Node, Java ----------------------------------------------------------------
-for lang in python node java; do
+# ---- 2. Python, Node, Java, footprint -----------------------------------------------------
+for lang in python node java footprint; do
   cmd="make -C bench/$lang $target"
   if [[ -f "bench/$lang/Makefile" ]]; then
     echo "==> bench: $lang ($cmd)"
