@@ -43,5 +43,5 @@ fi
 
 echo "==> docs: mkdocs build --strict -> target/docs/site"
 rm -rf "$out/site"
-"$cache/docs-venv/bin/mkdocs" build --strict --quiet --config-file mkdocs.yml --site-dir "$out/site"
+NO_MKDOCS_2_WARNING=1 "$cache/docs-venv/bin/mkdocs" build --strict --quiet --config-file mkdocs.yml --site-dir "$out/site"
 echo "$out/site"

@@ -9,7 +9,7 @@
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cache="${PARAMSECRETS_CACHE:-$HOME/.cache/paramsecrets}"
-cd "$repo"
+cd "$repo" || exit 1
 "$repo/scripts/docs/ensure-tools.sh" || exit 1
 failed=()
 

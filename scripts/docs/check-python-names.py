@@ -32,7 +32,14 @@ def documented(obj) -> bool:
 
 
 def main() -> int:
-    loader = griffe.GriffeLoader(search_paths=[str(REPO / "bindings-python/python")], allow_inspection=False)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from griffe_overloads import StubOverloads
+
+    loader = griffe.GriffeLoader(
+        search_paths=[str(REPO / "bindings-python/python")],
+        allow_inspection=False,
+        extensions=griffe.load_extensions(StubOverloads()),
+    )
     pkg = loader.load("paramsecrets")
     loader.resolve_aliases(implicit=True, external=False)
     missing: list[str] = []
@@ -44,17 +51,24 @@ def main() -> int:
             return
         seen.add(target.path)
         if not documented(target):
-            missing.append(f"{shown} ({target.kind.value}, {Path(target.filepath).relative_to(REPO)}:{target.lineno})")
+            missing.append(
+                f"{shown} ({target.kind.value}, {Path(target.filepath).relative_to(REPO)}:{target.lineno})"
+            )
         if target.is_class:
             for name, member in target.members.items():
-                if public(name) and not (member.is_alias and not member.final_target.path.startswith("paramsecrets")):
+                if public(name) and not (
+                    member.is_alias
+                    and not member.final_target.path.startswith("paramsecrets")
+                ):
                     check(member, f"{shown}.{name}")
 
     for modname in MODULES:
         mod = pkg if modname == "paramsecrets" else pkg[modname.split(".", 1)[1]]
         if not documented(mod):
             missing.append(f"{modname} (module docstring)")
-        names = list(mod.exports) if mod.exports else [n for n in mod.members if public(n)]
+        names = (
+            list(mod.exports) if mod.exports else [n for n in mod.members if public(n)]
+        )
         for name in names:
             member = mod.members.get(name)
             if member is None:
@@ -64,7 +78,7 @@ def main() -> int:
                 continue
             if member.is_alias:
                 try:
-                    member.final_target
+                    _ = member.final_target
                 except griffe.AliasResolutionError:
                     continue  # an import from another package (Powertools' BaseProvider, typing)
             check(member, f"{modname}.{name}")

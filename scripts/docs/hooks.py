@@ -9,6 +9,7 @@ Adds files that live outside docs/ to the build, so that links to them are check
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
@@ -29,3 +30,12 @@ def on_files(files: Files, config) -> Files:
                 uri = f"{dest}/{path.relative_to(root).as_posix()}"
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
+
+
+# The package's docstrings use Sphinx roles (:class:`Client`), which mkdocstrings leaves as
+# text before the code span: drop the role, keep the name.
+_ROLE = re.compile(r":(?:class|func|meth|attr|exc|mod|data):(?=<code>)")
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return _ROLE.sub("", html)

@@ -37,16 +37,19 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-CACHE = Path(os.environ.get("PARAMSECRETS_CACHE", Path.home() / ".cache" / "paramsecrets"))
+CACHE = Path(
+    os.environ.get("PARAMSECRETS_CACHE", Path.home() / ".cache" / "paramsecrets")
+)
 WORK = REPO / "target" / "docs" / "samples"
-TOKEN = "docs-samples-token"  # the emulator's expected token: a fixed test value, no secret
+TOKEN = (
+    "docs-samples-token"  # the emulator's expected token: a fixed test value, no secret
+)
 # Powertools' Parameters imports boto3, which Lambda's Python runtimes ship (the package does not)
 POWERTOOLS_PY = ["aws-lambda-powertools==3.37.0", "boto3==1.44.5"]
 LAMBDA_CORE = ("com.amazonaws", "aws-lambda-java-core", "1.2.3")
@@ -92,9 +95,10 @@ def extract(path: Path) -> list[Sample]:
         body: list[str] = []
         i += 1
         while i < len(lines) and not (
-            lines[i].strip().startswith(fence) and lines[i].strip().strip(fence[0]) == ""
+            lines[i].strip().startswith(fence)
+            and lines[i].strip().strip(fence[0]) == ""
         ):
-            body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
+            body.append(lines[i].removeprefix(indent))
             i += 1
         i += 1
         if lang not in LANGS:
@@ -114,12 +118,12 @@ def extract(path: Path) -> list[Sample]:
 
 
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, text=True, capture_output=True, **kw)
+    return subprocess.run(cmd, check=False, text=True, capture_output=True, **kw)
 
 
 def need(cmd: list[str], what: str) -> None:
     print(f"==> samples: building {what}: {' '.join(cmd)}", flush=True)
-    p = subprocess.run(cmd, cwd=REPO)
+    p = subprocess.run(cmd, check=False, cwd=REPO)
     if p.returncode != 0:
         raise SystemExit(f"run-samples: building {what} failed ({' '.join(cmd)})")
 
@@ -128,12 +132,18 @@ def need(cmd: list[str], what: str) -> None:
 class Emulator:
     def __init__(self) -> None:
         binary = Path(
-            os.environ.get("PARAMSECRETS_EMULATOR", REPO / "target/debug/paramsecrets-emulator")
+            os.environ.get(
+                "PARAMSECRETS_EMULATOR", REPO / "target/debug/paramsecrets-emulator"
+            )
         )
         if not binary.exists():
-            need(["cargo", "build", "-q", "-p", "paramsecrets-emulator"], "the emulator")
+            need(
+                ["cargo", "build", "-q", "-p", "paramsecrets-emulator"], "the emulator"
+            )
         store = json.loads((REPO / "examples/store.json").read_text(encoding="utf-8"))
-        extra = json.loads((REPO / "scripts/docs/samples-store.json").read_text(encoding="utf-8"))
+        extra = json.loads(
+            (REPO / "scripts/docs/samples-store.json").read_text(encoding="utf-8")
+        )
         for kind in ("parameters", "secrets"):
             store[kind] = store.get(kind, []) + extra.get(kind, [])
         WORK.mkdir(parents=True, exist_ok=True)
@@ -198,18 +208,31 @@ def python_env() -> Path:
     wheels = sorted((REPO / "bindings-python/dist").glob(f"paramsecrets-*_{arch}.whl"))
     if not wheels:
         need(["make", "-C", "bindings-python", "wheel"], "the Python wheel")
-        wheels = sorted((REPO / "bindings-python/dist").glob(f"paramsecrets-*_{arch}.whl"))
+        wheels = sorted(
+            (REPO / "bindings-python/dist").glob(f"paramsecrets-*_{arch}.whl")
+        )
     wheel = wheels[-1]
     venv = CACHE / "docs-samples-python"
-    digest = hashlib.sha256(wheel.read_bytes() + " ".join(POWERTOOLS_PY).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(
+        wheel.read_bytes() + " ".join(POWERTOOLS_PY).encode()
+    ).hexdigest()[:16]
     stamp = venv / f".installed-{digest}"
     if not stamp.exists():
-        print(f"==> samples: a venv with {wheel.name}, {' '.join(POWERTOOLS_PY)} in {venv}", flush=True)
+        print(
+            f"==> samples: a venv with {wheel.name}, {' '.join(POWERTOOLS_PY)} in {venv}",
+            flush=True,
+        )
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
-            [str(venv / "bin/pip"), "install", "-q", "--disable-pip-version-check",
-             str(wheel), *POWERTOOLS_PY],
+            [
+                str(venv / "bin/pip"),
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                str(wheel),
+                *POWERTOOLS_PY,
+            ],
             check=True,
         )
         stamp.touch()
@@ -237,14 +260,22 @@ fs.writeFileSync(process.argv[3], out.outputText)
 
 
 def node_env() -> tuple[Path, Path]:
-    node_bin = Path(run([str(REPO / "scripts/ensure-node.sh"), "22"]).stdout.strip()) / "node"
+    node_bin = (
+        Path(run([str(REPO / "scripts/ensure-node.sh"), "22"]).stdout.strip()) / "node"
+    )
     pkg = REPO / "bindings-node"
-    if not list(pkg.glob(f"paramsecrets.linux-{'x64' if platform.machine() == 'x86_64' else 'arm64'}-gnu.node")):
+    if not list(
+        pkg.glob(
+            f"paramsecrets.linux-{'x64' if platform.machine() == 'x86_64' else 'arm64'}-gnu.node"
+        )
+    ):
         need(["make", "-C", "bindings-node", "build"], "the Node package")
     root = WORK / "node"
     modules = root / "node_modules"
     modules.mkdir(parents=True, exist_ok=True)
-    (root / "package.json").write_text('{"private":true,"type":"module"}\n', encoding="utf-8")
+    (root / "package.json").write_text(
+        '{"private":true,"type":"module"}\n', encoding="utf-8"
+    )
     links = {"paramsecrets": pkg}
     for scope in ("@aws-lambda-powertools", "@middy"):
         for dep in sorted((pkg / "node_modules" / scope).glob("*")):
@@ -282,7 +313,7 @@ def java_env() -> tuple[Path, list[Path]]:
     version = re.search(
         r'^\[workspace\.package\][^\[]*?^version\s*=\s*"([^"]+)"',
         (REPO / "Cargo.toml").read_text(encoding="utf-8"),
-        re.M | re.S,
+        re.MULTILINE | re.DOTALL,
     )[1]
     jar = REPO / f"bindings-java/target/paramsecrets-{version}.jar"
     if not jar.exists():
@@ -290,7 +321,10 @@ def java_env() -> tuple[Path, list[Path]]:
     g, a, v = LAMBDA_CORE
     core = Path.home() / f".m2/repository/{g.replace('.', '/')}/{a}/{v}/{a}-{v}.jar"
     if not core.exists():
-        need(["mvn", "-q", "dependency:get", f"-Dartifact={g}:{a}:{v}"], f"{a} {v} (Maven)")
+        need(
+            ["mvn", "-q", "dependency:get", f"-Dartifact={g}:{a}:{v}"],
+            f"{a} {v} (Maven)",
+        )
     return jdk, [jar, core]
 
 
@@ -321,15 +355,24 @@ def run_sample(s: Sample, n: int, env: dict[str, str], tools: dict) -> tuple[boo
         cmd = [str(node), str(root / "harness.mjs"), str(f)]
     else:
         jdk, cp = tools["java"]
-        m = re.search(r"^public\s+(?:final\s+)?class\s+(\w+)", s.code, re.M)
+        m = re.search(r"^public\s+(?:final\s+)?class\s+(\w+)", s.code, re.MULTILINE)
         if not m:
             return False, "no public class: a Java sample must be a whole class"
         (d / f"{m[1]}.java").write_text(s.code, encoding="utf-8")
         (d / "SampleHarness.java").write_text(JAVA_HARNESS, encoding="utf-8")
         classpath = os.pathsep.join([str(d), *map(str, cp)])
         p = run(
-            [str(jdk / "bin/javac"), "-Xlint:all", "-Werror", "-cp", classpath, "-d", str(d),
-             str(d / f"{m[1]}.java"), str(d / "SampleHarness.java")]
+            [
+                str(jdk / "bin/javac"),
+                "-Xlint:all",
+                "-Werror",
+                "-cp",
+                classpath,
+                "-d",
+                str(d),
+                str(d / f"{m[1]}.java"),
+                str(d / "SampleHarness.java"),
+            ]
         )
         if p.returncode:
             return False, "javac failed:\n" + p.stdout + p.stderr
@@ -338,7 +381,9 @@ def run_sample(s: Sample, n: int, env: dict[str, str], tools: dict) -> tuple[boo
     out = (p.stdout + p.stderr).strip()
     if p.returncode != 0:
         return False, out
-    returned = [ln for ln in p.stdout.splitlines() if ln.startswith("handler returned:")]
+    returned = [
+        ln for ln in p.stdout.splitlines() if ln.startswith("handler returned:")
+    ]
     if not returned:
         return True, "module ran (no handler)"
     value = returned[-1].removeprefix("handler returned:").strip()

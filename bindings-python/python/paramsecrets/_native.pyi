@@ -185,7 +185,13 @@ class Client:
         max_age: float | None = None,
         force_fetch: bool = False,
         transform: Literal["auto"] | str,
-    ) -> Any: ...
+    ) -> Any:
+        """Read a parameter's value: ``str`` (``bytes`` for a binary secret read through
+        ``/aws/reference/secretsmanager/``), or transformed: ``transform="json"`` parses it,
+        ``"binary"`` base64-decodes it, ``"auto"`` picks by the name's suffix (``.json``,
+        ``.binary``). ``version`` or ``label`` select a version (not both); ``max_age`` accepts
+        a cached value at most that many seconds old; ``force_fetch`` skips the in-process
+        cache (and, against the Secrets Manager Agent, the Agent's: ``refreshNow=true``)."""
     def get_parameter_record(
         self,
         name: str,
@@ -240,7 +246,11 @@ class Client:
         max_age: float | None = None,
         force_fetch: bool = False,
         transform: Literal["auto"] | str,
-    ) -> Any: ...
+    ) -> Any:
+        """Read a secret's value: its string, or ``bytes`` for a binary secret; transformed as
+        in :meth:`get_parameter`. ``version_id`` or ``version_stage`` select a version (not
+        both; default ``AWSCURRENT``); ``max_age`` and ``force_fetch`` as in
+        :meth:`get_parameter`."""
     def get_secret_record(
         self,
         secret_id: str,
@@ -355,7 +365,8 @@ class AsyncClient:
         max_age: float | None = None,
         force_fetch: bool = False,
         transform: Literal["auto"] | str,
-    ) -> Awaitable[Any]: ...
+    ) -> Awaitable[Any]:
+        """:meth:`Client.get_parameter`, as an awaitable."""
     def get_parameter_record(
         self,
         name: str,
@@ -410,7 +421,8 @@ class AsyncClient:
         max_age: float | None = None,
         force_fetch: bool = False,
         transform: Literal["auto"] | str,
-    ) -> Awaitable[Any]: ...
+    ) -> Awaitable[Any]:
+        """:meth:`Client.get_secret`, as an awaitable."""
     def get_secret_record(
         self,
         secret_id: str,
