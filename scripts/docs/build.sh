@@ -20,6 +20,9 @@ nodebin="$(scripts/ensure-node.sh 22)"
 mkdir -p "$out"
 
 echo "==> docs: Node API reference (TypeDoc, from bindings-node/lib/*.d.ts)"
+# The .d.ts import @types/node and Powertools' types: the package's own dev dependencies
+# (npm ci, idempotent), so the reference is checked against the versions the package is.
+PATH="$nodebin:$PATH" make --no-print-directory -s -C bindings-node install >/dev/null
 rm -rf "$out/api/node"
 PATH="$nodebin:$PATH" "$cache/docs-node/node_modules/.bin/typedoc" \
   --options scripts/docs/typedoc.json --out "$out/api/node"
