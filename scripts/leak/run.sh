@@ -5,8 +5,9 @@
 #           a venv of Python 3.12 under the cache) under valgrind memcheck, PYTHONMALLOC=malloc
 #   node    scripts/leak/node/loop.mjs on Node 22 over the napi build (make -C bindings-node
 #           build) under valgrind memcheck, node --jitless --expose-gc, suppressions node.supp
-#   java    the whole JUnit suite of bindings-java with -Xcheck:jni on Java 21
-#           (make -C bindings-java test-checkjni V=21), then every JNI warning HotSpot prints
+#   java    the whole JUnit suite of bindings-java with -Xcheck:jni on Java 21 (make -C
+#           bindings-java test-checkjni V=21, then the Powertools provider's tests with the same
+#           flag), then every JNI warning HotSpot prints
 #
 # Gate (vgreport.py): 0 memory errors anywhere (invalid read/write/free, uninitialised values),
 # 0 definitely lost blocks with our library in the allocation stack; for Java, 0 JNI warnings and
@@ -100,23 +101,30 @@ run_node() {
 # "Warning: Calling other JNI functions in the scope of Get/Release...Critical".
 JNI_WARNING='(WARNING|FATAL ERROR) in native method|WARNING: JNI local refs|JNI call made (with|without)|in the scope of Get/Release'
 run_java() {
-  local v="${LEAK_JAVA_VERSION:-21}" start rc=0 log="$repo/bindings-java/target/checkjni.log" tests warnings
-  local skip=() reports=() marker="$out/java.start"
+  local v="${LEAK_JAVA_VERSION:-21}" start rc=0 ptlog="$out/java-powertools.log" tests warnings
+  local log="$repo/bindings-java/target/checkjni.log" skip=() reports=() marker="$out/java.start"
   [ -z "${LEAK_SKIP_BUILD:-}" ] || skip=(-o native)
   start=$(date +%s)
   touch "$marker"
   echo "==> java: the JUnit suite with -Xcheck:jni on Java $v (log: bindings-java/target/checkjni.log)"
   make -s --no-print-directory -C "$repo/bindings-java" "${skip[@]}" test-checkjni V="$v" || rc=$?
+  # The Powertools provider's suite (its own Maven project) too: MVN_ARGS reaches its mvn, and
+  # its surefire argLine is ${ffm.args}, as in the main project.
+  echo "==> java: the Powertools provider's suite with -Xcheck:jni on Java $v (log: target/leak/java-powertools.log)"
+  make -s --no-print-directory -C "$repo/bindings-java" -o native -o emulator test-powertools V="$v" \
+    MVN_ARGS="'-Dffm.args=--enable-native-access=ALL-UNNAMED -Xcheck:jni'" >"$ptlog" 2>&1 || rc=$?
   # Surefire keeps what a forked JVM wrote to its native stdout/stderr in *.dumpstream files;
   # only this run's files count (mvn rewrites the reports of every test it ran).
-  mapfile -t reports < <(find "$repo"/bindings-java/target/{surefire,failsafe}-reports -type f -newer "$marker" 2>/dev/null)
-  warnings=$(cat "$log" "${reports[@]}" | grep -cE "$JNI_WARNING" || true)
-  tests=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' "$log" | grep -v ' -- in ' | sed -E 's/^\[[A-Z]+\] //' | paste -sd';' || true)
+  mapfile -t reports < <(find "$repo"/bindings-java/target/{surefire,failsafe}-reports \
+    "$repo"/bindings-java/powertools/target/surefire-reports -type f -newer "$marker" 2>/dev/null)
+  warnings=$(cat "$log" "$ptlog" "${reports[@]}" | grep -cE "$JNI_WARNING" || true)
+  tests=$(grep -hE '^\[(INFO|WARNING|ERROR)\] Tests run:' "$log" "$ptlog" | grep -v ' -- in ' | sed -E 's/^\[[A-Z]+\] Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+), Skipped: ([0-9]+).*/\1 run, \2 failed, \3 errors, \4 skipped/' | paste -sd'+' || true)
   if [ "$rc" -ne 0 ] || [ "$warnings" -ne 0 ]; then
-    grep -hE -A3 "$JNI_WARNING" "$log" "${reports[@]}" | head -20 || true
-    finding java "JNI warnings $warnings, make exit $rc; $tests ($(elapsed "$start"))"
+    grep -hE -A3 "$JNI_WARNING" "$log" "$ptlog" "${reports[@]}" | head -20 || true
+    [ "$rc" -eq 0 ] || tail -30 "$ptlog"
+    finding java "JNI warnings $warnings, make exit $rc; tests (surefire+failsafe+powertools): $tests ($(elapsed "$start"))"
   else
-    summary+=("java: ok, JNI warnings 0 under -Xcheck:jni on Java $v; $tests ($(elapsed "$start"))")
+    summary+=("java: ok, JNI warnings 0 under -Xcheck:jni on Java $v; tests (surefire+failsafe+powertools): $tests ($(elapsed "$start"))")
   fi
 }
 
