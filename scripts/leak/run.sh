@@ -42,6 +42,10 @@ finding() { failed=1; summary+=("$1: FAIL $2"); }
 
 if [ "${langs[*]}" != java ]; then
   if [ -z "${LEAK_SKIP_BUILD:-}" ] || [ ! -x "$PARAMSECRETS_EMULATOR" ]; then (cd "$repo" && cargo build -q -p paramsecrets-emulator); fi
+  if [ ! -x "$valgrind" ] && [ "$valgrind" = /usr/bin/valgrind ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing Debian's valgrind (apt-get, one time)"
+    apt-get install -y -q valgrind >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q valgrind >/dev/null; }
+  fi
   [ -x "$valgrind" ] || { echo "no valgrind at $valgrind (Debian: apt-get install valgrind)" >&2; exit 1; }
 fi
 
