@@ -25,6 +25,9 @@ const require = createRequire(import.meta.url)
 const ps = require(join(repo, 'bindings-node'))
 const native = require(join(repo, 'bindings-node', 'lib', 'binding.js')) // the same module instance
 const TOKEN = 'leak-check-token'
+// Under valgrind on a loaded machine one request can take seconds: generous time limits, so
+// that only the errors the loop provokes happen (the leak check is not about latency).
+const SLOW = { timeoutMs: 30_000, deadlineMs: 60_000 }
 const counts = {}
 const count = (op, n = 1) => { counts[op] = (counts[op] ?? 0) + n }
 
@@ -73,7 +76,7 @@ async function closedPort () {
 const blob = Buffer.from('leak-blob-bytes')
 
 async function round (endpoint, downPort) {
-  const c = new ps.Client({ endpoint, token: TOKEN, ttl: 300, readyTimeoutMs: 200 })
+  const c = new ps.Client({ endpoint, token: TOKEN, ttl: 300, readyTimeoutMs: 200, ...SLOW })
   expect('miss', await c.getParameter('/leak/plain'), 'plain-value')
   expect('hit', await c.getParameter('/leak/plain'), 'plain-value')
   expect('hit', await c.getParameter('/leak/plain'), 'plain-value') // the memo's answer
@@ -118,12 +121,12 @@ async function round (endpoint, downPort) {
   const stats = c.stats()
   if (stats.hits < 1 || stats.misses < 1 || stats.errors < 1) fail(`stats: ${JSON.stringify(stats)}`)
   count('stats')
-  const bad = new ps.Client({ endpoint, token: 'wrong-token' })
+  const bad = new ps.Client({ endpoint, token: 'wrong-token', ...SLOW })
   await expectError('error_unauthorized', 'unauthorized', () => bad.getParameter('/leak/plain'))
-  const down = new ps.Client({ endpoint: `http://127.0.0.1:${downPort}`, token: TOKEN, readyTimeoutMs: 50 })
+  const down = new ps.Client({ endpoint: `http://127.0.0.1:${downPort}`, token: TOKEN, readyTimeoutMs: 50, ...SLOW })
   await expectError('error_unavailable', 'unavailable', () => down.getParameter('/leak/plain'))
   // A read still in flight when its client is dropped: the native side must outlive it safely.
-  const orphan = new ps.Client({ endpoint, token: TOKEN })
+  const orphan = new ps.Client({ endpoint, token: TOKEN, ...SLOW })
   const pending = orphan.getParameter('/leak/secure')
   count('close', 4)
   expect('orphan_read', await pending, 'leak-secure-value')
@@ -132,7 +135,7 @@ async function round (endpoint, downPort) {
 // The memo's two views over core's shared memory (the native handle's `memoViews()`, which the
 // public Client keeps private) must keep that memory alive after the handle is collected.
 async function memoViewsOutliveTheirClient (endpoint) {
-  let ref = new native.ClientRef({ endpoint, token: TOKEN })
+  let ref = new native.ClientRef({ endpoint, token: TOKEN, ...SLOW })
   expect('memo_miss', await ref.getParameter('/leak/plain'), 'plain-value')
   const views = ref.memoViews()
   if (views === null) fail('memoViews: null')

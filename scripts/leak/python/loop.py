@@ -32,6 +32,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 STORE = HERE.parent / "store.json"
 TOKEN = "leak-check-token"
+# Under valgrind on a loaded machine one request can take seconds: generous time limits, so
+# that only the errors the loop provokes happen (the leak check is not about latency).
+SLOW = {"timeout": 30, "deadline": 60}
 
 counts: Counter[str] = Counter()
 lock = threading.Lock()
@@ -85,7 +88,7 @@ def closed_port() -> int:
 
 
 def sync_round(endpoint: str) -> None:
-    c = paramsecrets.Client(endpoint=endpoint, token=TOKEN, ttl=300, ready_timeout=0.2)
+    c = paramsecrets.Client(endpoint=endpoint, token=TOKEN, ttl=300, ready_timeout=0.2, **SLOW)
     expect("miss", c.get_parameter("/leak/plain"), "plain-value")
     expect("hit", c.get_parameter("/leak/plain"), "plain-value")
     expect("hit", c.get_parameter("/leak/secure"), "leak-secure-value")
@@ -142,7 +145,7 @@ def sync_round(endpoint: str) -> None:
     if stats.hits < 1 or stats.misses < 1 or stats.as_dict()["errors"] < 1:
         sys.exit(f"FAIL stats: {stats.as_dict()}")
     count("stats")
-    bad = paramsecrets.Client(endpoint=endpoint, token="wrong-token")
+    bad = paramsecrets.Client(endpoint=endpoint, token="wrong-token", **SLOW)
     expect_error(
         "error_unauthorized",
         paramsecrets.UnauthorizedError,
@@ -162,7 +165,7 @@ def sync_round(endpoint: str) -> None:
 
 
 def threads_round(endpoint: str, nthreads: int = 4) -> None:
-    c = paramsecrets.Client(endpoint=endpoint, token=TOKEN, ttl=300)
+    c = paramsecrets.Client(endpoint=endpoint, token=TOKEN, ttl=300, **SLOW)
     errors: list[BaseException] = []
 
     def work(i: int) -> None:
@@ -185,7 +188,7 @@ def threads_round(endpoint: str, nthreads: int = 4) -> None:
 
 
 def module_round(endpoint: str) -> None:
-    paramsecrets.set_default_client(paramsecrets.Client(endpoint=endpoint, token=TOKEN))
+    paramsecrets.set_default_client(paramsecrets.Client(endpoint=endpoint, token=TOKEN, **SLOW))
     expect("module_read", paramsecrets.get_parameter("/leak/plain"), "plain-value")
     expect("module_read", paramsecrets.get_secret("leak/other"), "other-secret")
     expect(
@@ -198,7 +201,7 @@ def module_round(endpoint: str) -> None:
 
 
 async def async_round(endpoint: str) -> None:
-    c = paramsecrets.AsyncClient(endpoint=endpoint, token=TOKEN, ttl=300)
+    c = paramsecrets.AsyncClient(endpoint=endpoint, token=TOKEN, ttl=300, **SLOW)
     expect("async_miss", await c.get_parameter("/leak/plain"), "plain-value")
     expect("async_hit", await c.get_parameter("/leak/plain"), "plain-value")
     many = await asyncio.gather(
