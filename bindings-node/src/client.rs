@@ -555,7 +555,12 @@ impl ClientRef {
                 .collect();
             let secs: Vec<SecretRequest<'_>> =
                 secrets.iter().map(|n| SecretRequest::new(n)).collect();
-            check(&env, self.inner.prefetch(&params, &secs))
+            // Inside napi-rs's runtime, so the reads run on it (core's `current_or_shared`)
+            // and no second runtime starts.
+            let started = napi::bindgen_prelude::within_runtime_if_available(|| {
+                self.inner.prefetch(&params, &secs)
+            });
+            check(&env, started)
         })
     }
 

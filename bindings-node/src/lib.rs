@@ -19,6 +19,16 @@ mod types;
 
 use napi_derive::napi;
 
+/// napi-rs's tokio runtime (every async read runs on it) is built like core's own: one worker,
+/// named `paramsecrets`. napi's default starts one worker per core, 2 to 6 threads on Lambda.
+#[napi_derive::module_init]
+fn init() {
+    // If it cannot be built, napi-rs builds its default one on first use, which still works.
+    if let Ok(rt) = paramsecrets::runtime::builder().build() {
+        napi::bindgen_prelude::create_custom_tokio_runtime(rt);
+    }
+}
+
 /// The crate version: must equal the npm package's (checked by the test suite).
 #[napi]
 pub fn version() -> &'static str {

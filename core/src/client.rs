@@ -213,7 +213,8 @@ impl Client {
     /// the one in flight or hits the cache. A prefetch that fails with an error a new request
     /// would not change (not found, denied, bad token) hands that error to the first read of
     /// the name; one that failed transiently is simply read again by that read. Nothing is
-    /// logged above debug level and nothing of it outlives the process.
+    /// logged above debug level and nothing of it outlives the process. The reads run where a
+    /// miss's would: on the runtime this is called in, if any, else on the shared one.
     ///
     /// Fails only on invalid names (before anything starts).
     pub fn prefetch(
@@ -227,7 +228,7 @@ impl Client {
         for s in secrets {
             protocol::validate_secret(s)?;
         }
-        let rt = crate::runtime::shared()?;
+        let handle = crate::runtime::current_or_shared()?;
         let keys = parameters
             .iter()
             .map(|p| KeyRef::Parameter(*p))
@@ -251,9 +252,7 @@ impl Client {
                 refresh: false,
                 prefetch: true,
             };
-            let flight = self
-                .inner
-                .start_flight(&mut flights, rt.handle(), owned, kind);
+            let flight = self.inner.start_flight(&mut flights, &handle, owned, kind);
             // Its task runs whether or not anyone waits for it; reads join it through
             // `in_flight`.
             drop(flight);
@@ -477,12 +476,7 @@ impl Client {
 
     /// A miss: join the request in flight for this key, or start one.
     async fn fetch(&self, key: KeyRef<'_>, opts: ReadOptions) -> Result<CachedValue> {
-        // The flight runs on the runtime this read runs on (the bindings' own, or the shared
-        // one), where its connections live too.
-        let handle = match tokio::runtime::Handle::try_current() {
-            Ok(h) => h,
-            Err(_) => crate::runtime::shared()?.handle().clone(),
-        };
+        let handle = crate::runtime::current_or_shared()?;
         let (flight, progress) = {
             let mut flights = self.inner.flights.lock();
             self.inner.adopt_process(&mut flights)?;

@@ -15,6 +15,24 @@ use crate::error::{Error, Result};
 
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
+/// How every paramsecrets runtime is built: one worker thread, named `paramsecrets`, with the
+/// I/O and time drivers. A binding whose framework owns the runtime (napi-rs) builds that one
+/// from this too, so a process runs one paramsecrets thread, not one per core.
+pub fn builder() -> tokio::runtime::Builder {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    b.worker_threads(1).thread_name("paramsecrets").enable_all();
+    b
+}
+
+/// Where a request started now runs: on the runtime of the caller when it runs inside one (a
+/// binding's own, where its connections live too), else on the shared one.
+pub(crate) fn current_or_shared() -> Result<tokio::runtime::Handle> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) => Ok(h),
+        Err(_) => Ok(shared()?.handle().clone()),
+    }
+}
+
 /// The runtime of this process, built on first use.
 pub fn shared() -> Result<Arc<Runtime>> {
     let pid = std::process::id();
@@ -24,14 +42,10 @@ pub fn shared() -> Result<Arc<Runtime>> {
             return Ok(rt.clone());
         }
     }
-    let rt = Arc::new(
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("paramsecrets")
-            .enable_all()
-            .build()
-            .map_err(|e| Error::internal("cannot start the paramsecrets runtime").with_source(e))?,
-    );
+    let rt =
+        Arc::new(builder().build().map_err(|e| {
+            Error::internal("cannot start the paramsecrets runtime").with_source(e)
+        })?);
     if let Some(old) = slot.replace((pid, rt.clone())) {
         std::mem::forget(old);
     }
