@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64 release release-test release-lint
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64 release release-test release-lint docs docs-test
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -83,7 +83,7 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 	@echo "==> Powertools providers in the local Lambda"
 	@python3 lambda-tests/powertools.py
 
-test: rust-check release-lint rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke ## every suite
+test: rust-check release-lint rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke docs-test ## every suite
 	@echo "==> all suites passed"
 
 arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar with both libraries, emulator and its arm64 layer zip
@@ -106,6 +106,12 @@ release-lint: ## one version everywhere (package.json files, CHANGELOG); actionl
 	@echo "==> release metadata and workflow"
 	@scripts/release/check-versions.py
 	@$$(scripts/release/ensure-actionlint.sh) .github/workflows/*.yml
+
+docs: ## the documentation site (MkDocs Material, --strict) with the Python, Node and Java API references: target/docs/site
+	@scripts/docs/build.sh
+
+docs-test: docs emulator ## the site's and README's code samples against the emulator, the undocumented-public-name check, the site in headless Chromium (screenshots: target/docs/screenshots/)
+	@scripts/docs/test.sh
 
 demo: emulator ## build everything and run the walkthrough in the local Lambda (RIE, runtime clients, emulator layer)
 	@scripts/demo.sh
