@@ -1,6 +1,5 @@
 package dev.paramsecrets;
 
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +33,6 @@ public final class Client implements AutoCloseable {
         NativeLoader.ensureLoaded();
     }
 
-    /** Frees native clients once unreachable (so that no read can be running on one). */
-    private static final class Native {
-        static final Cleaner CLEANER = Cleaner.create();
-    }
-
     private final long handle;
     /** Repeats core's cache hits without a native call; {@code null} when the cache is off. */
     private final Memo memo;
@@ -51,7 +45,8 @@ public final class Client implements AutoCloseable {
 
     private Client(long handle) throws ParamSecretsException {
         this.handle = handle;
-        Native.CLEANER.register(this, () -> NativeBridge.free(handle));
+        // Freed once unreachable (so that no read can be running on it): NativeMemory.
+        NativeMemory.register(this, () -> NativeBridge.free(handle));
         this.memo = Memo.of(handle);
     }
 
@@ -635,7 +630,8 @@ public final class Client implements AutoCloseable {
 
     /**
      * Closes the client: its cache is emptied at once and reads after {@code close()} throw
-     * {@link IllegalStateException}. The native memory is freed once the client is unreachable.
+     * {@link IllegalStateException}. The native memory is freed once the client is unreachable
+     * and another client is built or closed (no thread of paramsecrets' own watches for it).
      */
     @Override
     public void close() {
@@ -644,6 +640,7 @@ public final class Client implements AutoCloseable {
         }
         clearCache();
         closed = true;
+        NativeMemory.drain();
         if (memo != null) {
             memo.clear();
         }

@@ -2,7 +2,6 @@ package dev.paramsecrets;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,8 +49,6 @@ final class Memo {
     static final int P_VALUE = 0, P_RECORD = 1, P_JSON = 2, P_BINARY = 3;
     static final int S_STRING = 4, S_RECORD = 5, S_JSON = 6, S_BINARY = 7;
     private static final int FORMS = 8;
-
-    private static final Cleaner CLEANER = Cleaner.create();
 
     /**
      * Core's generation word, read as a {@code long} of the header with acquire semantics: an
@@ -126,7 +123,7 @@ final class Memo {
         // The buffer Memo keeps (the view, which references the native one), not its holder:
         // direct-buffer accesses keep their own buffer reachable, so no access can outlive the
         // memory.
-        CLEANER.register(b, () -> NativeBridge.memoRelease(memo));
+        NativeMemory.register(b, () -> NativeBridge.memoRelease(memo));
         return b;
     }
 
