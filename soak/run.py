@@ -725,6 +725,8 @@ def main() -> int:
     print(
         f"==> soak: {'FAILED: ' + ', '.join(failed) if failed else 'all passed'} ({out}/summary.md)"
     )
+    # The plain closing line a CI log reader counts.
+    print(f"soak: {len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
 
