@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PARAMSECRETS_EMULATOR ?= $(CURDIR)/target/debug/paramsecrets-emulator
 
-.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64 release release-test release-lint docs docs-test
+.PHONY: help test demo bench bench-quick layers layers-test sam-lint sam-local-test loadtest-smoke emulator rust-check rust-test python-test node-test java-test examples-test lambda-test local-lambda arm64 test-arm64 release release-test release-lint docs docs-test leak-test soak soak-smoke
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -83,7 +83,7 @@ lambda-test: layers local-lambda ## Lambda lifecycle in the local Lambda: INIT-t
 	@echo "==> Powertools providers in the local Lambda"
 	@python3 lambda-tests/powertools.py
 
-test: rust-check release-lint rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke docs-test ## every suite
+test: rust-check release-lint rust-test python-test node-test java-test examples-test lambda-test sam-lint layers-test sam-local-test loadtest-smoke docs-test leak-test soak-smoke ## every suite
 	@echo "==> all suites passed"
 
 arm64: ## aarch64 (Graviton) artefacts beside the x86_64 ones: wheel, .node, jar with both libraries, emulator and its arm64 layer zip
@@ -106,6 +106,23 @@ release-lint: ## one version everywhere (package.json files, CHANGELOG); actionl
 	@echo "==> release metadata and workflow"
 	@scripts/release/check-versions.py
 	@$$(scripts/release/ensure-actionlint.sh) .github/workflows/*.yml
+
+soak: emulator ## 30 min per language (Rust, Python, Node, Java, at once) against the emulator with restarts and store changes: target/soak/<lang>.{csv,png}, summary.md (soak/README.md)
+	$(MAKE) -C bindings-python wheel
+	$(MAKE) -C bindings-node build
+	$(MAKE) -C bindings-java jar
+	@soak/run.py
+
+soak-smoke: emulator ## make soak for 2 minutes, all four languages at once
+	@echo "==> soak smoke (2 min, all languages at once)"
+	@ls bindings-python/dist/paramsecrets-*_$$(uname -m).whl >/dev/null 2>&1 || $(MAKE) -C bindings-python wheel
+	@ls bindings-node/paramsecrets.linux-*.node >/dev/null 2>&1 || $(MAKE) -C bindings-node build
+	@ls bindings-java/target/paramsecrets-*.jar >/dev/null 2>&1 || $(MAKE) -C bindings-java jar
+	@soak/run.py --smoke
+
+leak-test: emulator ## native leak checks: the Python and Node loops under valgrind memcheck (0 memory errors, 0 definite leaks of ours); the Java suite runs with -Xcheck:jni in java-test
+	@echo "==> native leak checks (valgrind)"
+	@scripts/leak/run.sh python node
 
 docs: ## the documentation site (MkDocs Material, --strict) with the Python, Node and Java API references: target/docs/site
 	@scripts/docs/build.sh
