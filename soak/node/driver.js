@@ -144,7 +144,9 @@ if (isMainThread) {
   const tasks = [task(c), task(c), task(c), task(c)]
   const worker = new Worker(__filename)
   const fromWorker = { reads: 0, wrong: 0, errors: {}, bad: [] }
+  let workerHeap = null
   worker.on('message', (m) => {
+    if (m.heap != null) workerHeap = m.heap
     fromWorker.reads += m.reads
     fromWorker.wrong += m.wrong
     for (const [k, v] of Object.entries(m.errors)) fromWorker.errors[k] = (fromWorker.errors[k] || 0) + v
@@ -163,7 +165,8 @@ if (isMainThread) {
       reads: own.reads + fromWorker.reads,
       wrong: own.wrong + fromWorker.wrong,
       errors,
-      heap,
+      // Both isolates' heaps: the worker thread's is its own (it reports it after its own GC).
+      heap: heap == null || workerHeap == null ? heap : heap + workerHeap,
       bad: [...own.bad, ...fromWorker.bad].slice(0, 5)
     }
     fromWorker.reads = 0
@@ -195,9 +198,15 @@ if (isMainThread) {
   reloadGens()
   const c = newClient()
   const tasks = [task(c), task(c)]
+  let seconds = 0
   const timer = setInterval(() => {
     reloadGens()
-    parentPort.postMessage(takeCounts())
+    const counts = takeCounts()
+    if (++seconds % 5 === 0 && typeof global.gc === 'function') {
+      global.gc()
+      counts.heap = process.memoryUsage().heapUsed
+    }
+    parentPort.postMessage(counts)
   }, 1000)
   parentPort.on('message', (m) => {
     if (m === 'stop') {
