@@ -462,7 +462,13 @@ def analyse(run: Run) -> dict:
     post = [s for s in run.samples if s["t"] >= p.warmup]
     res: dict = {"lang": run.lang, "checks": [], "failed": list(run.problems)}
 
-    def check(name: str, value: str, ok: bool, bound: str) -> None:
+    def check(name: str, value: str, ok: bool, bound: str, growth: bool = False) -> None:
+        # A run under 10 minutes is inside the runtimes' own warm-up (Node's RSS rose for 8
+        # minutes before it stayed flat in the 30-minute run of 2026-12-07; fds move with the
+        # restarts): its growth figures are printed, and only the long run gates them.
+        if growth and p.short:
+            res["checks"].append((name, value, bound, "ok" if ok else "over (not gated: < 10 min)"))
+            return
         res["checks"].append((name, value, bound, "ok" if ok else "FAIL"))
         if not ok:
             res["failed"].append(f"{name}: {value} (bound {bound})")
@@ -481,6 +487,7 @@ def analyse(run: Run) -> dict:
         f"{growth:+.2f} MB ({rss[0]:.1f} -> {rss[-1]:.1f} MB)",
         growth <= bound,
         f"{bound:.1f} MB = max({floor:g} MB, {frac:.0%})",
+        growth=True,
     )
     heaps = [(s["t"], s["heap"]) for s in post if s["heap"] is not None]
     if len(heaps) >= 6:
@@ -494,10 +501,17 @@ def analyse(run: Run) -> dict:
             shown,
             hg <= hb,
             f"{hb:.0f} blocks" if unit == "blocks" else f"{hb / 2**20:.1f} MB = max(2 MB, 10 %)",
+            growth=True,
         )
     for key, lim in (("fds", 4), ("threads", 2)):
         a, b = thirds([s[key] for s in post])
-        check(f"{key} (median first -> last third)", f"{a:g} -> {b:g}", b - a <= lim, f"+{lim}")
+        check(
+            f"{key} (median first -> last third)",
+            f"{a:g} -> {b:g}",
+            b - a <= lim,
+            f"+{lim}",
+            growth=True,
+        )
     tw = [s["time_wait"] for s in post]
     a, b = thirds(tw)
     check(
@@ -505,6 +519,7 @@ def analyse(run: Run) -> dict:
         f"max {max(tw)}; {a:g} -> {b:g}",
         max(tw) <= 1000 and b <= 2 * a + 50,
         "max 1000, last third <= 2x first + 50",
+        growth=True,
     )
     wrong = sum(x["wrong"] for x in run.lines)
     bad = [b for x in run.lines for b in x.get("bad", [])][:5]
