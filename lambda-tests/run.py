@@ -52,11 +52,13 @@ NO_REGISTER_MAX_S = 5.0  # "at once": RIE answers the failed INIT within this
 passed = failed = missed = 0
 
 # Budgets measured and printed but not (yet) met, so not gating: (language, check) -> why.
-# Empty: Java's prefetch INIT was one (a median of 10 paired differences of +14..+57 ms); with
-# 20 pairs on a quiet machine it was -0.4 ms (spread -119..+100 ms), and the prefetch call takes
-# 0.3-0.4 ms of the module-scope code: what looked like a cost was the median of 10 samples of a
-# JVM INIT that varies by +-100 ms. Such a check now takes more pairs before it judges (below).
-KNOWN_MISSES: dict[tuple[str, str], str] = {}
+# Java's INIT with a prefetch: 20 quiet-machine pairs gave -0.4 ms and CI-like runs -6.8 ms (10
+# pairs) and -2.8 ms (20), but a clean-clone CI-like run on 2026-12-07 gave +21.3 ms over 30
+# pairs (medians 440 vs 381 ms), with the prefetch call itself 0.3-0.4 ms: the cost is real in
+# some runs and its cause is not found. The check still runs, with up to 30 pairs, and prints.
+KNOWN_MISSES: dict[tuple[str, str], str] = {
+    ("java", "prefetch-init"): "Java INIT with a prefetch: +21 ms over 30 pairs in one CI-like run; cause not found"
+}
 
 
 def check(
