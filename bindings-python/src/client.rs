@@ -304,6 +304,16 @@ impl Client {
         if let Some(p) = self.inner.as_async().cached_parameter(req, opts) {
             return Ok(p);
         }
+        self.fetch_parameter(py, req, opts)
+    }
+
+    /// A miss: the GIL released while core reads (core's read checks its cache again).
+    fn fetch_parameter(
+        &self,
+        py: Python<'_>,
+        req: &ParameterRequest<'_>,
+        opts: ReadOptions,
+    ) -> PyResult<Arc<CoreParameter>> {
         ensure_logging(py);
         py.detach(|| self.inner.get_parameter(req, opts))
             .map_err(|e| to_pyerr(py, &e))
@@ -319,6 +329,16 @@ impl Client {
         if let Some(s) = self.inner.as_async().cached_secret(req, opts) {
             return Ok(s);
         }
+        self.fetch_secret(py, req, opts)
+    }
+
+    /// A miss (see [`Client::fetch_parameter`]).
+    fn fetch_secret(
+        &self,
+        py: Python<'_>,
+        req: &SecretRequest<'_>,
+        opts: ReadOptions,
+    ) -> PyResult<Arc<CoreSecret>> {
         ensure_logging(py);
         py.detach(|| self.inner.get_secret(req, opts))
             .map_err(|e| to_pyerr(py, &e))
@@ -413,6 +433,9 @@ impl Client {
                     self.memo.remember(py, Kind::Parameter, key, &v, ticket, t0);
                     return Ok(v);
                 }
+                // Core's lookup just missed: go straight to the read, not a second lookup.
+                let p = self.fetch_parameter(py, &req, opts)?;
+                return parameter_value(py, &p, name, t);
             }
             let p = self.parameter(py, &req, opts)?;
             parameter_value(py, &p, name, t)
@@ -477,6 +500,8 @@ impl Client {
                     self.memo.remember(py, Kind::Secret, key, &v, ticket, t0);
                     return Ok(v);
                 }
+                let s = self.fetch_secret(py, &req, opts)?;
+                return secret_value(py, &s, secret_id, t);
             }
             let s = self.secret(py, &req, opts)?;
             secret_value(py, &s, secret_id, t)
