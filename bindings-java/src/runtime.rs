@@ -2,8 +2,8 @@
 //! a Java `CompletableFuture` from there.
 //!
 //! No panic crosses the boundary: a sync entry point throws `InternalException`, an async one
-//! completes its future with it. The facade re-dispatches completions onto
-//! `ForkJoinPool.commonPool()`, so no user code ever runs on the runtime's worker.
+//! completes its future with it. The facade re-dispatches completions onto its completion
+//! executor (`Completions.java`), so no user code ever runs on the runtime's worker.
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
 /**
@@ -332,7 +331,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getParameter(String, ParameterOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getParameter(String, ParameterOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
      * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
@@ -356,7 +355,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getParameterRecord(String, ParameterOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getParameterRecord(String, ParameterOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
      * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
@@ -385,7 +384,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getParameterJson(String, ParameterOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getParameterJson(String, ParameterOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param name    the parameter name (e.g. {@code /app/db-url}) or ARN
      * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
@@ -406,7 +405,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getParameters(List, ParameterOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getParameters(List, ParameterOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param names   the parameter names
      * @param options the per-read options, or {@code null} for {@link ParameterOptions#defaults()}
@@ -433,7 +432,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getSecret(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getSecret(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param secretId the secret's name or ARN
      * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
@@ -454,7 +453,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getSecretBinary(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getSecretBinary(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param secretId the secret's name or ARN
      * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
@@ -475,7 +474,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getSecretRecord(String, SecretOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getSecretRecord(String, SecretOptions)}, without blocking; a cache hit completes before returning. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param secretId the secret's name or ARN
      * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
@@ -504,7 +503,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getSecretJson(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getSecretJson(String, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param secretId the secret's name or ARN
      * @param options the per-read options, or {@code null} for {@link SecretOptions#defaults()}
@@ -525,7 +524,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Like {@link #getSecrets(List, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()}, or exceptionally with the exception the blocking form throws.
+     * Like {@link #getSecrets(List, SecretOptions)}, without blocking. Completes on {@code ForkJoinPool.commonPool()} (below a parallelism of two, on paramsecrets' own pool of reused daemon threads), or exceptionally with the exception the blocking form throws.
      *
      * @param secretIds the secrets' names or ARNs
      * @param options  the per-read options, or {@code null} for {@link SecretOptions#defaults()}
@@ -881,7 +880,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * The caller's future: completed on {@code ForkJoinPool.commonPool()} (never on the library's
+     * The caller's future: completed on {@link Completions#EXECUTOR} (never on the library's
      * runtime thread, so no dependent stage can block it), with the facade's exceptions.
      */
     private static <T> CompletableFuture<T> adapt(CompletableFuture<Object> source, Function<Object, T> map) {
@@ -896,7 +895,7 @@ public final class Client implements AutoCloseable {
             } catch (Throwable t) {
                 out.completeExceptionally(t);
             }
-        }, ForkJoinPool.commonPool());
+        }, Completions.EXECUTOR);
         return out;
     }
 

@@ -78,6 +78,21 @@ class AsyncTest {
     }
 
     @Test
+    void completionsReuseTheirThreadsAndNeverRunOnTheRuntime() throws Exception {
+        // CompletableFuture runs common-pool work on a new thread per task when the pool's
+        // parallelism is below two (2 CPUs here): 200 misses must not start 200 threads.
+        java.util.Set<Thread> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            Thread t = await(client.getParameterAsync("/app/plain", ParameterOptions.defaults().forceFetch(true))
+                    .thenApply(v -> Thread.currentThread()));
+            assertNotEquals("paramsecrets", t.getName(), "a completion ran on core's runtime thread");
+            seen.add(t);
+        }
+        assertEquals(200, emu.requests("parameter:/app/plain"));
+        assertTrue(seen.size() <= 8, "200 sequential completions ran on " + seen.size() + " threads");
+    }
+
+    @Test
     void thousandConcurrentFuturesOfOneColdKeySendOneRequest() throws Exception {
         List<CompletableFuture<String>> fs = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
