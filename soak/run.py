@@ -128,7 +128,17 @@ def prepare(lang: str, out: Path) -> list[str]:
         if not list((ROOT / "bindings-node").glob("paramsecrets.linux-*.node")):
             subprocess.run(["make", "-C", str(ROOT / "bindings-node"), "build"], check=True)
         node_bin = sh(str(ROOT / "scripts/ensure-node.sh"), "22")
-        return [f"{node_bin}/node", "--expose-gc", str(SOAK / "node/driver.js")]
+        # A young generation at its full size from the start (V8's default 16 MB semi-spaces), so
+        # that RSS measures the library, not V8 growing each isolate's new space under the soak's
+        # allocation rate (+32 MB per isolate over the first minutes, measured): the Java
+        # driver's fixed heap, for V8. Lambda's Node runtime sets the semi-space size too.
+        return [
+            f"{node_bin}/node",
+            "--expose-gc",
+            "--min-semi-space-size=16",
+            "--max-semi-space-size=16",
+            str(SOAK / "node/driver.js"),
+        ]
     if lang == "java":
         jar = ROOT / f"bindings-java/target/paramsecrets-{version()}.jar"
         if not jar.exists():
