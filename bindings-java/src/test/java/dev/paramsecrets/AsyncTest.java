@@ -3,8 +3,10 @@ package dev.paramsecrets;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +83,7 @@ class AsyncTest {
     void completionsReuseTheirThreadsAndNeverRunOnTheRuntime() throws Exception {
         // CompletableFuture runs common-pool work on a new thread per task when the pool's
         // parallelism is below two (2 CPUs here): 200 misses must not start 200 threads.
-        java.util.Set<Thread> seen = new java.util.HashSet<>();
+        Set<Thread> seen = new HashSet<>();
         for (int i = 0; i < 200; i++) {
             Thread t = await(client.getParameterAsync("/app/plain", ParameterOptions.defaults().forceFetch(true))
                     .thenApply(v -> Thread.currentThread()));
