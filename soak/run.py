@@ -357,7 +357,8 @@ class Run:
             rss = proc.memory_info().rss
             threads = proc.num_threads()
             fds = proc.num_fds()
-        except psutil.Error:
+            split = rss_split(proc.pid)
+        except (psutil.Error, OSError):
             return last_line
         new = self.lines[last_line:]
         span = (new[-1]["t"] - self.lines[last_line - 1]["t"]) if new and last_line else None
@@ -367,6 +368,8 @@ class Run:
             {
                 "t": round(now - self.start, 2),
                 "rss_mb": round(rss / 2**20, 3),
+                "rss_anon_mb": split.get("RssAnon"),
+                "rss_file_mb": split.get("RssFile"),
                 "heap": heap,
                 "fds": fds,
                 "threads": threads,
@@ -456,6 +459,19 @@ class Run:
 # -- analysis ---------------------------------------------------------------------------------
 
 
+def rss_split(pid: int) -> dict[str, float]:
+    """RSS by kind, in MB, from /proc/PID/status: RssAnon (malloc, heaps, stacks: where a leak
+    grows) and RssFile (mapped files, such as the runtime's and our library's code paged in the
+    first time a path runs, which the kernel may drop again)."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("RssAnon", "RssFile"):
+                out[key] = round(int(rest.split()[0]) / 1024, 3)
+    return out
+
+
 def slope(xs: list[float], ys: list[float]) -> float:
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     den = sum((x - mx) ** 2 for x in xs)
@@ -499,6 +515,18 @@ def analyse(run: Run) -> dict:
         f"{bound:.1f} MB = max({floor:g} MB, {frac:.0%})",
         growth=True,
     )
+    # Where the RSS went, printed beside the gate (not gated): a leak grows the anonymous part.
+    for key, kind in (("rss_anon_mb", "anonymous"), ("rss_file_mb", "file-backed")):
+        part = [s[key] for s in post if s.get(key) is not None]
+        if len(part) == len(post):
+            res["checks"].append(
+                (
+                    f"RSS {kind} (fit)",
+                    f"{slope(ts, part) * span:+.2f} MB ({part[0]:.1f} -> {part[-1]:.1f} MB)",
+                    "printed, not gated",
+                    "",
+                )
+            )
     heaps = [(s["t"], s["heap"]) for s in post if s["heap"] is not None]
     if len(heaps) >= 6:
         hx, hy = [h[0] for h in heaps], [float(h[1]) for h in heaps]
@@ -580,6 +608,8 @@ def write_csv(run: Run) -> None:
     cols = [
         "t",
         "rss_mb",
+        "rss_anon_mb",
+        "rss_file_mb",
         "heap",
         "fds",
         "threads",
@@ -612,19 +642,26 @@ def write_png(run: Run) -> None:
     }[run.lang]
     panels = [
         ("rss_mb", "RSS (MB)"),
+        ("rss_split", "RSS: anonymous,\nfile-backed (MB)"),
         ("heap", heap_label),
         ("fds", "open fds"),
         ("threads", "threads"),
         ("time_wait", "TIME_WAIT sockets"),
         ("reads_per_s", "reads/s"),
     ]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 13), sharex=True)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 15), sharex=True)
     ts = [s["t"] / 60 for s in run.samples]
     for ax, (key, label) in zip(axes, panels, strict=True):
-        ys = [s[key] for s in run.samples]
-        if key == "heap" and run.lang != "python":
-            ys = [None if y is None else y / 2**20 for y in ys]
-        ax.plot(ts, [float("nan") if y is None else y for y in ys], lw=1.2)
+        if key == "rss_split":
+            for part, name in (("rss_anon_mb", "anonymous"), ("rss_file_mb", "file-backed")):
+                ys = [s.get(part) for s in run.samples]
+                ax.plot(ts, [float("nan") if y is None else y for y in ys], lw=1.2, label=name)
+            ax.legend(fontsize=7, loc="center right")
+        else:
+            ys = [s[key] for s in run.samples]
+            if key == "heap" and run.lang != "python":
+                ys = [None if y is None else y / 2**20 for y in ys]
+            ax.plot(ts, [float("nan") if y is None else y for y in ys], lw=1.2)
         ax.set_ylabel(label, fontsize=8)
         ax.grid(alpha=0.3)
         ax.axvspan(0, run.plan.warmup / 60, color="0.92", lw=0)
