@@ -34,7 +34,7 @@ BUDGETS = {
     "rust": {"l1_hit_ns": 150, "artifact_bytes": None, "cold_start_ms": None},
     "python": {"l1_hit_ns": 300, "artifact_bytes": 3_000_000, "cold_start_ms": 20},
     "node": {"l1_hit_ns": 2000, "artifact_bytes": 4_000_000, "cold_start_ms": 20},
-    "java": {"l1_hit_ns": 1000, "artifact_bytes": 4_000_000, "cold_start_ms": 150},
+    "java": {"l1_hit_ns": 1000, "artifact_bytes": 4_000_000, "cold_start_ms": 100},
 }
 
 
