@@ -354,12 +354,12 @@ class Run:
 
         now = time.time()
         try:
-            rss = proc.memory_info().rss
+            mem = proc.memory_info()
             threads = proc.num_threads()
             fds = proc.num_fds()
-            split = rss_split(proc.pid)
-        except (psutil.Error, OSError):
+        except psutil.Error:
             return last_line
+        rss = mem.rss
         new = self.lines[last_line:]
         span = (new[-1]["t"] - self.lines[last_line - 1]["t"]) if new and last_line else None
         reads = sum(x["reads"] for x in new)
@@ -368,8 +368,11 @@ class Run:
             {
                 "t": round(now - self.start, 2),
                 "rss_mb": round(rss / 2**20, 3),
-                "rss_anon_mb": split.get("RssAnon"),
-                "rss_file_mb": split.get("RssFile"),
+                # statm's resident shared pages: file-backed (code paged in the first time a path
+                # runs, which the kernel may drop again) and shmem; the rest is anonymous (malloc,
+                # the heaps, stacks: where a leak grows).
+                "rss_anon_mb": round((rss - mem.shared) / 2**20, 3),
+                "rss_file_mb": round(mem.shared / 2**20, 3),
                 "heap": heap,
                 "fds": fds,
                 "threads": threads,
@@ -457,19 +460,6 @@ class Run:
 
 
 # -- analysis ---------------------------------------------------------------------------------
-
-
-def rss_split(pid: int) -> dict[str, float]:
-    """RSS by kind, in MB, from /proc/PID/status: RssAnon (malloc, heaps, stacks: where a leak
-    grows) and RssFile (mapped files, such as the runtime's and our library's code paged in the
-    first time a path runs, which the kernel may drop again)."""
-    out = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            if key in ("RssAnon", "RssFile"):
-                out[key] = round(int(rest.split()[0]) / 1024, 3)
-    return out
 
 
 def slope(xs: list[float], ys: list[float]) -> float:

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * two (the common pool gets one thread fewer than there are CPUs: any machine with one or two, as
  * small Lambda functions are), CompletableFuture swaps the common pool for a new thread per task,
  * even when the pool is passed explicitly; the soak (soak/README.md) measured about 500 threads
- * started per second that way. There the executor is a cached pool of daemon threads, {@code paramsecrets-async-N},
- * each reused until it has been idle for 60 s: a dependent stage that blocks gets a thread of its
- * own instead of stalling the others, and none exists until the first async read completes.
+ * started per second that way. There the executor is a cached pool of daemon threads,
+ * {@code paramsecrets-async-N}, each reused until it has been idle for 60 s: a dependent stage
+ * that blocks gets a thread of its own instead of stalling the others, and none exists until the
+ * first async read completes.
  */
 final class Completions {
     static final Executor EXECUTOR = ForkJoinPool.getCommonPoolParallelism() >= 2
